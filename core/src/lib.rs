@@ -1,0 +1,22 @@
+//! netreach-core: Kubernetes NetworkPolicy reachability as a pure function.
+//!
+//! ```text
+//! manifests (path, text) ──► model ──► reachability ──► diff / explain / lint ──► report
+//! ```
+//!
+//! The crate does no I/O: front-ends pass [`SourceFile`]s and options, and get plain data
+//! back. That keeps the CLI, the GitHub Action, the browser playground and the Argo CD plugin
+//! in exact agreement, and makes every step easy to test and benchmark.
+
+pub mod diagnostic;
+pub mod ipset;
+pub mod model;
+pub mod options;
+pub mod parse;
+pub mod ports;
+pub mod selector;
+pub mod source;
+
+pub use diagnostic::{Diagnostic, Severity};
+pub use options::Options;
+pub use source::{Location, ObjectRef, Origin, SourceFile};
