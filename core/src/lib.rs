@@ -8,11 +8,19 @@
 //! back. That keeps the CLI, the GitHub Action, the browser playground and the Argo CD plugin
 //! in exact agreement, and makes every step easy to test and benchmark.
 
+pub mod analysis;
+pub mod api;
 pub mod diagnostic;
+pub mod diff;
+pub mod engine;
+pub mod explain;
+pub mod generate;
+pub mod lint;
 pub mod ipset;
 pub mod model;
 pub mod options;
 pub mod parse;
+pub mod report;
 pub mod ports;
 pub mod selector;
 pub mod source;

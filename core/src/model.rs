@@ -306,3 +306,11 @@ pub enum AdminPeer {
     Pods { namespaces: Selector, pods: Selector },
     Networks(IpSet),
 }
+
+/// The label every namespace carries, declared or not: `kubernetes.io/metadata.name=<name>`.
+pub const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
+
+/// Labels of a namespace that is referenced but not declared.
+pub fn implicit_namespace_labels(name: &str) -> Labels {
+    [(NAMESPACE_NAME_LABEL.to_string(), name.to_string())].into_iter().collect()
+}

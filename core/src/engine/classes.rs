@@ -1,0 +1,85 @@
+//! Equivalence classes of workloads.
+//!
+//! Policies see a workload only through its namespace, pod labels, named ports and whether
+//! it uses the host network. Workloads equal in those four are indistinguishable to every
+//! rule, so the engine evaluates each class once and expands to workloads only when reporting.
+
+use std::collections::HashMap;
+
+use crate::model::{Labels, Model, NamedPort};
+
+/// Workloads that every policy treats alike.
+#[derive(Debug, Clone)]
+pub struct Class {
+    /// Index into [`Classes::namespaces`].
+    pub namespace: usize,
+    pub labels: Labels,
+    pub named_ports: Vec<NamedPort>,
+    pub host_network: bool,
+    /// Indices into `Model::workloads`, ascending.
+    pub members: Vec<usize>,
+}
+
+/// The model's workloads grouped into classes, plus the namespace index they refer to.
+#[derive(Debug, Clone)]
+pub struct Classes {
+    /// Namespace names in model order.
+    pub namespaces: Vec<String>,
+    /// Namespace labels (including `kubernetes.io/metadata.name`), parallel to `namespaces`.
+    pub namespace_labels: Vec<Labels>,
+    pub classes: Vec<Class>,
+    /// Class of each workload, parallel to `Model::workloads`.
+    pub of_workload: Vec<usize>,
+}
+
+impl Classes {
+    pub fn build(model: &Model) -> Self {
+        let mut namespaces: Vec<String> = model.namespaces.keys().cloned().collect();
+        let mut namespace_labels: Vec<Labels> = model.namespaces.values().map(|ns| ns.labels.clone()).collect();
+        // The parser registers every referenced namespace; this only guards hand-built models.
+        for workload in &model.workloads {
+            if !model.namespaces.contains_key(&workload.namespace) && !namespaces.contains(&workload.namespace) {
+                namespaces.push(workload.namespace.clone());
+                namespace_labels.push(crate::model::implicit_namespace_labels(&workload.namespace));
+            }
+        }
+        let ns_index: HashMap<String, usize> = namespaces.iter().enumerate().map(|(i, n)| (n.clone(), i)).collect();
+        let mut by_key: HashMap<(usize, &Labels, &[NamedPort], bool), usize> = HashMap::new();
+        let mut classes: Vec<Class> = Vec::new();
+        let mut of_workload = Vec::with_capacity(model.workloads.len());
+        for (w, workload) in model.workloads.iter().enumerate() {
+            let namespace = ns_index[&workload.namespace];
+            let key = (namespace, &workload.labels, workload.named_ports.as_slice(), workload.host_network);
+            let class = *by_key.entry(key).or_insert_with(|| {
+                classes.push(Class {
+                    namespace,
+                    labels: workload.labels.clone(),
+                    named_ports: workload.named_ports.clone(),
+                    host_network: workload.host_network,
+                    members: Vec::new(),
+                });
+                classes.len() - 1
+            });
+            classes[class].members.push(w);
+            of_workload.push(class);
+        }
+        Classes {
+            namespaces,
+            namespace_labels,
+            classes,
+            of_workload,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.classes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.classes.is_empty()
+    }
+
+    pub fn namespace_index(&self, name: &str) -> Option<usize> {
+        self.namespaces.iter().position(|n| n == name)
+    }
+}
