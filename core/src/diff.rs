@@ -13,7 +13,7 @@
 //! exposure across namespaces, breakage of paths between endpoints that exist on both
 //! sides, exposure within a namespace, then changes caused by added or removed endpoints.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use serde::Serialize;
 
@@ -266,7 +266,7 @@ fn union_endpoints(base: &Analysis, head: &Analysis) -> (Union, Vec<Vec<u32>>, V
         of
     };
     let (bg, hg) = (group_of(base), group_of(head));
-    let mut joint: HashMap<(usize, usize), usize> = HashMap::new();
+    let mut joint: HashMap<(usize, usize), usize> = HashMap::default();
     let mut joint_atoms: Vec<Vec<usize>> = Vec::new();
     for atom in 0..atoms {
         let key = (bg[atom], hg[atom]);

@@ -177,6 +177,11 @@ pub fn explain(model: &Model, analysis: &Analysis, files: &[SourceFile], query: 
         return Err(ExplainError::BothExternal);
     }
     let protocol = query.protocol.unwrap_or(Protocol::Tcp);
+    if let (End::Class { id: a, .. }, End::Class { id: b, .. }) = (&from, &to) {
+        if a == b && is_bare_pod(model, analysis, a) {
+            return Ok(loopback(a, protocol, query.port));
+        }
+    }
     let ctx = Ctx {
         model,
         analysis,
@@ -212,6 +217,40 @@ pub fn explain(model: &Model, analysis: &Analysis, files: &[SourceFile], query: 
         ingress,
         summary,
     })
+}
+
+/// A bare Pod (not a controller standing for several pods): its traffic to itself is loopback.
+fn is_bare_pod(model: &Model, analysis: &Analysis, id: &str) -> bool {
+    analysis
+        .endpoint_index(id)
+        .is_some_and(|e| !model.workloads[analysis.workload_index[e]].replicated)
+}
+
+/// A bare Pod to itself: loopback, which `NetworkPolicy` never governs and the analysis does
+/// not list as a connection — so, like the analysis, no allowed ports.
+fn loopback(id: &str, protocol: Protocol, port: Option<u16>) -> Explanation {
+    let reason = "a Pod's traffic to itself is loopback: NetworkPolicy does not apply to it";
+    let side = SideExplanation {
+        applies: false,
+        isolated: false,
+        host_network: false,
+        policies: Vec::new(),
+        allowed_ports: PortSet::none(),
+        allowed: false,
+        decisions: Vec::new(),
+        reason: reason.to_string(),
+    };
+    Explanation {
+        from: id.to_string(),
+        to: id.to_string(),
+        protocol,
+        port,
+        allowed: false,
+        allowed_ports: PortSet::none(),
+        egress: side.clone(),
+        ingress: side,
+        summary: format!("{id} to itself is loopback: NetworkPolicy never applies to a Pod's traffic to itself, so it is not a connection between endpoints and the analysis lists none."),
+    }
 }
 
 impl SideExplanation {

@@ -24,6 +24,8 @@ pub mod report;
 pub mod ports;
 pub mod selector;
 pub mod source;
+pub mod expect;
+pub mod lock;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use options::Options;

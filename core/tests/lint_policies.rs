@@ -1,4 +1,4 @@
-//! Lint checks about NetworkPolicies: each check has an input that triggers it and a
+//! Lint checks about `NetworkPolicy` objects: each check has an input that triggers it and a
 //! near-identical one that does not.
 
 mod lint_support;
@@ -89,7 +89,10 @@ fn policy_selecting_no_workload_is_reported_at_its_pod_selector() {
         Some("spec.podSelector"),
         line_of(&yaml, "podSelector: {matchLabels: {app: wbe}}"),
     );
-    assert_eq!(d.message, "podSelector app=wbe selects no workload in namespace shop: the policy has no effect");
+    assert_eq!(
+        d.message,
+        "podSelector app=wbe selects no workload in namespace shop: the policy has no effect"
+    );
 }
 
 #[test]
@@ -100,10 +103,17 @@ fn policy_selecting_a_workload_is_fine() {
 
 #[test]
 fn policy_in_a_namespace_without_workloads_says_so() {
-    let yaml = with_policy(&SELECTS.replace("SELECTED", "web").replace("namespace: shop", "namespace: empty"));
+    let yaml = with_policy(
+        &SELECTS
+            .replace("SELECTED", "web")
+            .replace("namespace: shop", "namespace: empty"),
+    );
     let findings = lint_yaml(&yaml);
     let d = single(&findings, "policy-selects-nothing");
-    assert_eq!(d.message, "podSelector app=web selects no workload: the input has no workloads in namespace empty");
+    assert_eq!(
+        d.message,
+        "podSelector app=web selects no workload: the input has no workloads in namespace empty"
+    );
 }
 
 // ---- peer-selects-nothing --------------------------------------------------------------
@@ -157,7 +167,10 @@ fn pod_selector_matching_nothing_in_the_selected_namespace_names_it() {
         Some("spec.ingress[0].from[0]"),
         line_of(&yaml, "- namespaceSelector: {matchLabels: {team: ops}}"),
     );
-    assert_eq!(d.message, "podSelector app=promethues matches no workload in namespace monitoring");
+    assert_eq!(
+        d.message,
+        "podSelector app=promethues matches no workload in namespace monitoring"
+    );
 }
 
 #[test]
@@ -172,12 +185,18 @@ fn second_peer_matching_nothing_in_own_namespace_is_found_next_to_a_good_one() {
         Some("spec.ingress[0].from[1]"),
         line_of(&yaml, "- podSelector: {matchLabels: {app: apj}}"),
     );
-    assert_eq!(d.message, "podSelector app=apj matches no workload in namespace shop");
+    assert_eq!(
+        d.message,
+        "podSelector app=apj matches no workload in namespace shop"
+    );
 }
 
 #[test]
 fn peers_matching_workloads_are_fine() {
-    none(&lint_yaml(&peers("ops", "prometheus", "api")), "peer-selects-nothing");
+    none(
+        &lint_yaml(&peers("ops", "prometheus", "api")),
+        "peer-selects-nothing",
+    );
 }
 
 #[test]
@@ -232,7 +251,10 @@ fn ingress_named_port_missing_on_the_selected_pods() {
         Some("spec.ingress[0].ports[0].port"),
         line_of(&yaml, "- {port: htp}"),
     );
-    assert_eq!(d.message, "named port htp (TCP) is not defined on any of the workloads this policy selects");
+    assert_eq!(
+        d.message,
+        "named port htp (TCP) is not defined on any of the workloads this policy selects"
+    );
     none(&findings, "named-port-wrong-protocol");
 }
 
@@ -248,7 +270,10 @@ fn egress_named_port_missing_on_the_peer_pods() {
         Some("spec.egress[0].ports[0].port"),
         line_of(&yaml, "- {port: grcp, protocol: TCP}"),
     );
-    assert_eq!(d.message, "named port grcp (TCP) is not defined on any of the workloads this rule's peers select");
+    assert_eq!(
+        d.message,
+        "named port grcp (TCP) is not defined on any of the workloads this rule's peers select"
+    );
 }
 
 #[test]
@@ -284,7 +309,10 @@ fn named_port_towards_ip_blocks_only_can_never_match() {
     );
     let findings = lint_yaml(&yaml);
     let d = single(&findings, "named-port-undefined");
-    assert_eq!(d.location.field.as_deref(), Some("spec.egress[0].ports[0].port"));
+    assert_eq!(
+        d.location.field.as_deref(),
+        Some("spec.egress[0].ports[0].port")
+    );
     assert!(d.message.contains("can never match"), "{d}");
 }
 
@@ -330,8 +358,18 @@ fn rules_with_ports_but_no_peers_open_them_to_everyone() {
     // Egress to anywhere on chosen ports is common: information only; DNS-only rules not at all.
     let d = single(&findings, "egress-ports-to-anywhere");
     let egress_line = line_eq(&yaml, "  egress:") + 1;
-    assert_at(d, Severity::Info, "NetworkPolicy shop/open-ports", Some("spec.egress[0]"), egress_line);
-    assert!(d.message.starts_with("egress rule 0 allows TCP 443 to every destination"), "{d}");
+    assert_at(
+        d,
+        Severity::Info,
+        "NetworkPolicy shop/open-ports",
+        Some("spec.egress[0]"),
+        egress_line,
+    );
+    assert!(
+        d.message
+            .starts_with("egress rule 0 allows TCP 443 to every destination"),
+        "{d}"
+    );
 }
 
 #[test]
@@ -366,7 +404,13 @@ fn rules_for_a_direction_policy_types_leaves_out_are_reported() {
     let yaml = with_policy(&IGNORED.replace("TYPES", "Ingress"));
     let findings = lint_yaml(&yaml);
     let d = single(&findings, "rules-ignored-by-policy-types");
-    assert_at(d, Severity::Warning, "NetworkPolicy shop/half", Some("spec.egress"), line_of(&yaml, "  egress:"));
+    assert_at(
+        d,
+        Severity::Warning,
+        "NetworkPolicy shop/half",
+        Some("spec.egress"),
+        line_of(&yaml, "  egress:"),
+    );
     assert_eq!(
         d.message,
         "policyTypes [Ingress] leaves out Egress, so its 1 egress rule is ignored by Kubernetes: add Egress to policyTypes or remove the rules"
@@ -410,7 +454,13 @@ fn identical_policies_are_duplicates_even_with_rules_reordered() {
     let d = single(&findings, "duplicate-policy");
     // No field: the policy's document line.
     let line = line_of(&yaml, "metadata: {name: allow-b") - 2;
-    assert_at(d, Severity::Warning, "NetworkPolicy shop/allow-b", None, line);
+    assert_at(
+        d,
+        Severity::Warning,
+        "NetworkPolicy shop/allow-b",
+        None,
+        line,
+    );
     assert_eq!(
         d.message,
         "has the same podSelector, policyTypes and rules as NetworkPolicy shop/allow-a: one of the two is redundant"
@@ -419,7 +469,10 @@ fn identical_policies_are_duplicates_even_with_rules_reordered() {
 
 #[test]
 fn policies_differing_in_a_port_are_not_duplicates() {
-    none(&lint_yaml(&with_policy(&TWINS.replace("PORT", "8081"))), "duplicate-policy");
+    none(
+        &lint_yaml(&with_policy(&TWINS.replace("PORT", "8081"))),
+        "duplicate-policy",
+    );
 }
 
 const SHADOW: &str = "\
@@ -444,21 +497,41 @@ fn rule_contained_in_another_rule_is_shadowed() {
     let findings = lint_yaml(&yaml);
     let d = single(&findings, "rule-shadowed");
     let line = line_of(&yaml, "    - podSelector: {matchLabels: {app: api}}") - 1;
-    assert_at(d, Severity::Info, "NetworkPolicy shop/layered", Some("spec.ingress[1]"), line);
-    assert_eq!(d.message, "ingress rule 1 allows nothing that ingress rule 0 does not already allow");
+    assert_at(
+        d,
+        Severity::Info,
+        "NetworkPolicy shop/layered",
+        Some("spec.ingress[1]"),
+        line,
+    );
+    assert_eq!(
+        d.message,
+        "ingress rule 1 allows nothing that ingress rule 0 does not already allow"
+    );
 }
 
 #[test]
 fn rule_adding_a_port_is_not_shadowed() {
-    none(&lint_yaml(&with_policy(&SHADOW.replace("PORT", "9090"))), "rule-shadowed");
+    none(
+        &lint_yaml(&with_policy(&SHADOW.replace("PORT", "9090"))),
+        "rule-shadowed",
+    );
 }
 
 #[test]
 fn equal_rules_shadow_only_the_later_one() {
-    let yaml = with_policy(&SHADOW.replace("PORT", "8080").replace(
-        "    - podSelector: {matchLabels: {app: api}}\n",
-        "    - namespaceSelector: {matchLabels: {team: ops}}\n    - podSelector: {}\n",
-    ).replace("ports: [{port: 8080}]", "ports: [{port: http}, {port: 8080}]"));
+    let yaml = with_policy(
+        &SHADOW
+            .replace("PORT", "8080")
+            .replace(
+                "    - podSelector: {matchLabels: {app: api}}\n",
+                "    - namespaceSelector: {matchLabels: {team: ops}}\n    - podSelector: {}\n",
+            )
+            .replace(
+                "ports: [{port: 8080}]",
+                "ports: [{port: http}, {port: 8080}]",
+            ),
+    );
     let findings = lint_yaml(&yaml);
     let d = single(&findings, "rule-shadowed");
     assert_eq!(d.location.field.as_deref(), Some("spec.ingress[1]"));
@@ -501,9 +574,9 @@ fn ip_blocks_inside_or_covering_the_cluster_range_are_reported() {
         line_of(&yaml, "- ipBlock: {cidr: 10.244.1.0/24}"),
     );
     assert!(
-        found[0]
-            .message
-            .starts_with("ipBlock 10.244.1.0/24 lies inside the cluster's pod/service range 10.244.0.0/16"),
+        found[0].message.starts_with(
+            "ipBlock 10.244.1.0/24 lies inside the cluster's pod/service range 10.244.0.0/16"
+        ),
         "{}",
         found[0]
     );
@@ -525,8 +598,15 @@ fn ip_blocks_inside_or_covering_the_cluster_range_are_reported() {
 
 #[test]
 fn ip_blocks_outside_the_cluster_range_or_without_the_option_are_fine() {
-    let yaml = with_policy(&IPBLOCK.replace("EXCEPT", "10.244.0.0/16").replace("10.244.1.0/24", "192.0.2.0/24"));
-    none(&lint_with(&yaml, &cluster(&["10.244.0.0/16"])), "ipblock-overlaps-cluster-cidr");
+    let yaml = with_policy(
+        &IPBLOCK
+            .replace("EXCEPT", "10.244.0.0/16")
+            .replace("10.244.1.0/24", "192.0.2.0/24"),
+    );
+    none(
+        &lint_with(&yaml, &cluster(&["10.244.0.0/16"])),
+        "ipblock-overlaps-cluster-cidr",
+    );
     let yaml = with_policy(&IPBLOCK.replace("EXCEPT", "192.0.2.0/24"));
     none(&lint_yaml(&yaml), "ipblock-overlaps-cluster-cidr");
 }

@@ -63,7 +63,7 @@ fn egress_isolated_workload_without_dns_is_reported_at_the_workload() {
     assert_at(d, Severity::Warning, "Deployment shop/web", None, 1);
     assert_eq!(
         d.message,
-        "egress is restricted by NetworkPolicy web-egress and no rule allows DNS (port 53) to any destination: name lookups will fail"
+        "egress is restricted by NetworkPolicy web-egress and DNS (port 53) is not allowed to any destination: name lookups will fail"
     );
     // db is not egress-isolated.
     assert_eq!(with_code(&findings, "egress-blocks-dns").len(), 1);
@@ -122,7 +122,11 @@ spec:
 
 #[test]
 fn dns_server_in_the_input_is_judged_by_the_connections() {
-    let base = format!("{}---\n{}", deployment("shop", "dns", ""), dns_input(IN_CLUSTER_DNS));
+    let base = format!(
+        "{}---\n{}",
+        deployment("shop", "dns", ""),
+        dns_input(IN_CLUSTER_DNS)
+    );
     none(&lint_yaml(&base), "egress-blocks-dns");
     let allowed = format!("{base}{}", DNS_SERVER_LOCKED.replace("PEER", "web"));
     none(&lint_yaml(&allowed), "egress-blocks-dns");
@@ -170,7 +174,10 @@ fn workload_left_out_of_its_namespaces_policies_is_reported() {
 #[test]
 fn namespaces_fully_selected_or_without_policies_are_fine() {
     // `other/lonely` has no policy in its namespace at all: a uniform choice, not reported.
-    none(&lint_yaml(&unselected_input("web, api")), "workload-not-selected");
+    none(
+        &lint_yaml(&unselected_input("web, api")),
+        "workload-not-selected",
+    );
 }
 
 // ---- host-network-workload ---------------------------------------------------------------
@@ -211,7 +218,13 @@ spec:
 ";
     let findings = lint_yaml(yaml);
     let d = single(&findings, "host-network-workload");
-    assert_at(d, Severity::Info, "DaemonSet nodes/agent", Some("spec.hostNetwork"), 10);
+    assert_at(
+        d,
+        Severity::Info,
+        "DaemonSet nodes/agent",
+        Some("spec.hostNetwork"),
+        10,
+    );
 }
 
 #[test]
@@ -239,7 +252,13 @@ fn per_workload_findings_are_capped_per_namespace_and_summarised() {
         .iter()
         .find(|d| d.location.object.as_ref().unwrap().kind == "Namespace")
         .expect("a summary finding");
-    assert_at(summary, Severity::Warning, "Namespace shop", None, line_eq(&yaml, "apiVersion: v1"));
+    assert_at(
+        summary,
+        Severity::Warning,
+        "Namespace shop",
+        None,
+        line_eq(&yaml, "apiVersion: v1"),
+    );
     assert_eq!(
         summary.message,
         "5 more workloads in namespace shop are not selected by any NetworkPolicy (not listed one by one)"
@@ -251,5 +270,8 @@ fn per_workload_findings_are_capped_per_namespace_and_summarised() {
         .filter(|o| o.kind == "Deployment")
         .map(|o| o.name.as_str())
         .collect();
-    assert!(listed.contains(&"w001") && listed.contains(&"w020") && !listed.contains(&"w021"), "{listed:?}");
+    assert!(
+        listed.contains(&"w001") && listed.contains(&"w020") && !listed.contains(&"w021"),
+        "{listed:?}"
+    );
 }

@@ -4,7 +4,7 @@
 //! it uses the host network. Workloads equal in those four are indistinguishable to every
 //! rule, so the engine evaluates each class once and expands to workloads only when reporting.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::model::{Labels, Model, NamedPort};
 
@@ -44,7 +44,7 @@ impl Classes {
             }
         }
         let ns_index: HashMap<String, usize> = namespaces.iter().enumerate().map(|(i, n)| (n.clone(), i)).collect();
-        let mut by_key: HashMap<(usize, &Labels, &[NamedPort], bool), usize> = HashMap::new();
+        let mut by_key: HashMap<(usize, &Labels, &[NamedPort], bool), usize> = HashMap::default();
         let mut classes: Vec<Class> = Vec::new();
         let mut of_workload = Vec::with_capacity(model.workloads.len());
         for (w, workload) in model.workloads.iter().enumerate() {

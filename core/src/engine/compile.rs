@@ -4,7 +4,7 @@
 //! a cache, since many rules repeat the same selectors). Each class gets the list of rules
 //! that apply to it per direction, or `None` when no policy isolates it in that direction.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::model::{
     AdminAction, AdminPeer, AdminPolicy, AdminSubject, Direction, Model, NamespaceScope, Peer, PortEntry, PortRef,
@@ -110,11 +110,13 @@ pub struct Compiled {
     pub policy_selects: Vec<BitSet>,
 }
 
+static EVERYTHING: Selector = Selector::EVERYTHING;
+
 /// Evaluates selectors over classes, caching identical questions.
 pub struct Matcher<'a> {
     classes: &'a Classes,
     by_namespace: Vec<Vec<usize>>,
-    cache: HashMap<(Option<usize>, Option<Selector>, Selector), BitSet>,
+    cache: HashMap<(Option<usize>, Option<&'a Selector>, &'a Selector), BitSet>,
 }
 
 impl<'a> Matcher<'a> {
@@ -126,14 +128,14 @@ impl<'a> Matcher<'a> {
         Matcher {
             classes,
             by_namespace,
-            cache: HashMap::new(),
+            cache: HashMap::default(),
         }
     }
 
     /// Non-host-network classes in namespace `own` (or in namespaces matching `ns_selector`)
     /// whose pod labels match `pods`.
-    pub fn pods(&mut self, own: Option<usize>, ns_selector: Option<&Selector>, pods: &Selector) -> BitSet {
-        let key = (own, ns_selector.cloned(), pods.clone());
+    pub fn pods(&mut self, own: Option<usize>, ns_selector: Option<&'a Selector>, pods: &'a Selector) -> BitSet {
+        let key = (own, ns_selector, pods);
         if let Some(hit) = self.cache.get(&key) {
             return hit.clone();
         }
@@ -162,7 +164,7 @@ fn namespace_of(classes: &Classes, name: &str) -> Option<usize> {
     classes.namespace_index(name)
 }
 
-fn np_peer_sets(peers: Option<&[Peer]>, policy_ns: Option<usize>, matcher: &mut Matcher, atoms: &Atoms, n: usize) -> PeerSets {
+fn np_peer_sets<'a>(peers: Option<&'a [Peer]>, policy_ns: Option<usize>, matcher: &mut Matcher<'a>, atoms: &Atoms, n: usize) -> PeerSets {
     let Some(peers) = peers else {
         return PeerSets {
             classes: BitSet::full(n),
@@ -192,14 +194,14 @@ fn np_peer_sets(peers: Option<&[Peer]>, policy_ns: Option<usize>, matcher: &mut 
     sets
 }
 
-fn admin_peer_sets(peers: &[AdminPeer], matcher: &mut Matcher, atoms: &Atoms, n: usize) -> PeerSets {
+fn admin_peer_sets<'a>(peers: &'a [AdminPeer], matcher: &mut Matcher<'a>, atoms: &Atoms, n: usize) -> PeerSets {
     let mut sets = PeerSets {
         classes: BitSet::new(n),
         atoms: BitSet::new(atoms.len()),
     };
     for peer in peers {
         match peer {
-            AdminPeer::Namespaces(sel) => sets.classes.union_with(&matcher.pods(None, Some(sel), &Selector::everything())),
+            AdminPeer::Namespaces(sel) => sets.classes.union_with(&matcher.pods(None, Some(sel), &EVERYTHING)),
             AdminPeer::Pods { namespaces, pods } => sets.classes.union_with(&matcher.pods(None, Some(namespaces), pods)),
             AdminPeer::Networks(set) => sets.atoms.union_with(&atoms.of_set(set)),
         }
@@ -207,15 +209,15 @@ fn admin_peer_sets(peers: &[AdminPeer], matcher: &mut Matcher, atoms: &Atoms, n:
     sets
 }
 
-fn admin_subject(subject: &AdminSubject, matcher: &mut Matcher) -> BitSet {
+fn admin_subject<'a>(subject: &'a AdminSubject, matcher: &mut Matcher<'a>) -> BitSet {
     match subject {
-        AdminSubject::Namespaces(sel) => matcher.pods(None, Some(sel), &Selector::everything()),
+        AdminSubject::Namespaces(sel) => matcher.pods(None, Some(sel), &EVERYTHING),
         AdminSubject::Pods { namespaces, pods } => matcher.pods(None, Some(namespaces), pods),
     }
 }
 
 /// Compiles every policy of `model` against `classes` and `atoms`.
-pub fn compile(model: &Model, classes: &Classes, atoms: &Atoms) -> Compiled {
+pub fn compile<'a>(model: &'a Model, classes: &'a Classes, atoms: &Atoms) -> Compiled {
     let n = classes.len();
     let mut matcher = Matcher::new(classes);
     let mut compiled = Compiled {

@@ -13,7 +13,7 @@ pub mod classes;
 pub mod compile;
 pub mod evaluate;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::ipset::IpSet;
 use crate::model::{AdminPeer, Direction, Model, Peer};
@@ -130,20 +130,51 @@ pub fn analyze(model: &Model, extra_cuts: &[IpSet]) -> Reachability {
 fn class_pairs(reach: &Reachability) -> (Vec<(u32, u32, u32)>, PortSets) {
     let eval = reach.evaluator();
     let compiled = &reach.compiled;
+    let classes = &reach.classes.classes;
     let n = reach.classes.len();
     let mut port_sets = PortSets::default();
     let mut pairs = Vec::new();
-    let all = BitSet::full(n);
-    for d in 0..n {
-        let candidates = match &compiled.ingress[d] {
-            Some(rules) if !compiled.has_admin && !reach.classes.classes[d].host_network => {
-                let mut bits = BitSet::new(n);
-                for &r in rules {
-                    bits.union_with(&compiled.rules[r].peers.classes);
+    // Admin policies can allow what NetworkPolicy denies: every pair is a candidate then.
+    let every = |_: usize| compiled.has_admin;
+    // Sources whose egress is unrestricted, and for every destination the sources whose
+    // egress rules name it: the transpose of each source's egress reach.
+    let mut open_egress = BitSet::new(n);
+    let mut egress_to: Vec<BitSet> = Vec::new();
+    if !compiled.has_admin {
+        egress_to = vec![BitSet::new(n); n];
+        for s in 0..n {
+            match &compiled.egress[s] {
+                Some(rules) if !classes[s].host_network => {
+                    let mut reach_s = BitSet::new(n);
+                    for &r in rules {
+                        reach_s.union_with(&compiled.rules[r].peers.classes);
+                    }
+                    for d in reach_s.iter() {
+                        egress_to[d].insert(s);
+                    }
                 }
-                bits
+                _ => open_egress.insert(s),
             }
-            _ => all.clone(),
+        }
+    }
+    for d in 0..n {
+        let candidates = if every(d) {
+            BitSet::full(n)
+        } else {
+            let mut bits = match &compiled.ingress[d] {
+                Some(rules) if !classes[d].host_network => {
+                    let mut bits = BitSet::new(n);
+                    for &r in rules {
+                        bits.union_with(&compiled.rules[r].peers.classes);
+                    }
+                    bits
+                }
+                _ => BitSet::full(n),
+            };
+            let mut senders = open_egress.clone();
+            senders.union_with(&egress_to[d]);
+            bits.intersect_with(&senders);
+            bits
         };
         for s in candidates.iter() {
             let inbound = eval.side(Direction::Ingress, d, PeerRef::Class(s), &mut NoTrace);
@@ -162,6 +193,10 @@ fn class_pairs(reach: &Reachability) -> (Vec<(u32, u32, u32)>, PortSets) {
 
 /// Per atom and class, the ports allowed from the atom into the class and from the class
 /// out to the atom; atoms with identical columns form one external endpoint.
+///
+/// Only rules whose address set is neither empty nor everything tell atoms apart, so atoms
+/// are first grouped by the set of such rules containing them, and only classes having such
+/// a rule are evaluated per group; every other class answers the same for all atoms.
 fn external(reach: &mut Reachability) {
     let n = reach.classes.len();
     let atom_count = reach.atoms.len();
@@ -170,50 +205,93 @@ fn external(reach: &mut Reachability) {
         classes: &reach.classes,
         compiled,
     };
-    let all_id = reach.port_sets.intern(PortSet::all());
-    // Classes whose answer can differ between atoms; all others allow everything.
-    let varies = |direction: Direction, c: usize| {
-        !reach.classes.classes[c].host_network
-            && (compiled.has_admin
-                || match direction {
-                    Direction::Ingress => compiled.ingress[c].is_some(),
-                    Direction::Egress => compiled.egress[c].is_some(),
-                })
+    let splits = |atoms: &BitSet| !atoms.is_empty() && atoms.count() != atom_count;
+    let np_splitting: Vec<bool> = compiled.rules.iter().map(|r| splits(&r.peers.atoms)).collect();
+    let admin_splitting: Vec<bool> = compiled.admin_rules.iter().map(|r| splits(&r.peers.atoms)).collect();
+    let mut signature: Vec<Vec<u32>> = vec![Vec::new(); atom_count];
+    for (r, rule) in compiled.rules.iter().enumerate() {
+        if np_splitting[r] {
+            for a in rule.peers.atoms.iter() {
+                signature[a].push(r as u32);
+            }
+        }
+    }
+    let offset = compiled.rules.len() as u32;
+    for (r, rule) in compiled.admin_rules.iter().enumerate() {
+        if admin_splitting[r] {
+            for a in rule.peers.atoms.iter() {
+                signature[a].push(offset + r as u32);
+            }
+        }
+    }
+    let mut pre_of: HashMap<&[u32], usize> = HashMap::default();
+    let mut pre_groups: Vec<Vec<usize>> = Vec::new();
+    for (a, sig) in signature.iter().enumerate() {
+        let g = *pre_of.entry(sig.as_slice()).or_insert_with(|| {
+            pre_groups.push(Vec::new());
+            pre_groups.len() - 1
+        });
+        pre_groups[g].push(a);
+    }
+    // A column is one class in one direction; it varies if one of its rules splits atoms.
+    let varies = |direction: Direction, c: usize| -> bool {
+        if reach.classes.classes[c].host_network {
+            return false;
+        }
+        let (np, admin, baseline) = match direction {
+            Direction::Ingress => (&compiled.ingress[c], &compiled.admin_ingress[c], &compiled.baseline_ingress[c]),
+            Direction::Egress => (&compiled.egress[c], &compiled.admin_egress[c], &compiled.baseline_egress[c]),
+        };
+        np.iter().flatten().any(|&r| np_splitting[r])
+            || admin.iter().chain(baseline).any(|&r| admin_splitting[r])
     };
     let columns: Vec<(Direction, usize)> = [Direction::Ingress, Direction::Egress]
         .into_iter()
         .flat_map(|d| (0..n).map(move |c| (d, c)))
         .filter(|&(d, c)| varies(d, c))
         .collect();
-    let mut profiles: Vec<Vec<u32>> = vec![Vec::with_capacity(columns.len()); atom_count];
-    for &(direction, c) in &columns {
-        for (a, profile) in profiles.iter_mut().enumerate() {
-            let ports = eval.side(direction, c, PeerRef::Atom(a), &mut NoTrace);
-            profile.push(reach.port_sets.intern(ports));
-        }
-    }
-    let mut group_of: HashMap<&[u32], usize> = HashMap::new();
+    // Profiles over the varying columns, per pre-group; pre-groups with equal profiles merge.
+    let mut group_of: HashMap<Vec<u32>, usize> = HashMap::default();
     let mut groups: Vec<Vec<usize>> = Vec::new();
-    let mut group_profile: Vec<usize> = Vec::new();
-    for (a, profile) in profiles.iter().enumerate() {
-        let g = *group_of.entry(profile.as_slice()).or_insert_with(|| {
-            groups.push(Vec::new());
-            group_profile.push(a);
-            groups.len() - 1
-        });
-        groups[g].push(a);
+    let mut group_profile: Vec<Vec<u32>> = Vec::new();
+    for atoms in &pre_groups {
+        let rep = atoms[0];
+        let profile: Vec<u32> = columns
+            .iter()
+            .map(|&(direction, c)| reach.port_sets.intern(eval.side(direction, c, PeerRef::Atom(rep), &mut NoTrace)))
+            .collect();
+        let g = match group_of.get(&profile) {
+            Some(&g) => g,
+            None => {
+                groups.push(Vec::new());
+                group_profile.push(profile.clone());
+                group_of.insert(profile, groups.len() - 1);
+                groups.len() - 1
+            }
+        };
+        groups[g].extend_from_slice(atoms);
     }
-    let empty_id = reach.port_sets.intern(PortSet::none());
-    for (g, &rep) in group_profile.iter().enumerate() {
-        let mut column = profiles[rep].iter();
-        for direction in [Direction::Ingress, Direction::Egress] {
-            for c in 0..n {
-                let id = if varies(direction, c) {
-                    *column.next().unwrap_or(&empty_id)
-                } else {
-                    all_id
-                };
-                if id == empty_id || reach.port_sets.get(id).is_empty() {
+    for atoms in &mut groups {
+        atoms.sort_unstable();
+    }
+    // Order groups by first atom so ids come out IPv4-first and stable.
+    let mut order: Vec<usize> = (0..groups.len()).collect();
+    order.sort_by_key(|&g| groups[g][0]);
+    let groups: Vec<Vec<usize>> = order.iter().map(|&g| std::mem::take(&mut groups[g])).collect();
+    let group_profile: Vec<Vec<u32>> = order.iter().map(|&g| std::mem::take(&mut group_profile[g])).collect();
+    let mut column_index: HashMap<(Direction, usize), usize> = HashMap::default();
+    for (i, &col) in columns.iter().enumerate() {
+        column_index.insert(col, i);
+    }
+    for direction in [Direction::Ingress, Direction::Egress] {
+        for c in 0..n {
+            let constant = match column_index.get(&(direction, c)) {
+                Some(_) => None,
+                None => Some(reach.port_sets.intern(eval.side(direction, c, PeerRef::Atom(groups[0][0]), &mut NoTrace))),
+            };
+            for (g, profile) in group_profile.iter().enumerate() {
+                let id = constant.unwrap_or_else(|| profile[column_index[&(direction, c)]]);
+                if reach.port_sets.get(id).is_empty() {
                     continue;
                 }
                 match direction {
@@ -223,5 +301,7 @@ fn external(reach: &mut Reachability) {
             }
         }
     }
+    reach.ext_in.sort_unstable();
+    reach.ext_out.sort_unstable();
     reach.groups = groups;
 }

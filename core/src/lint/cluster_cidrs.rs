@@ -21,8 +21,8 @@ use crate::source::Location;
 
 use super::context::{peer_field, Context};
 
-pub(crate) const CODE: &str = "ipblock-overlaps-cluster-cidr";
-pub(crate) const INVALID: &str = "invalid-cluster-cidr";
+pub const CODE: &str = "ipblock-overlaps-cluster-cidr";
+pub const INVALID: &str = "invalid-cluster-cidr";
 
 pub(crate) fn check(cx: &mut Context) {
     let mut cluster: Vec<(&str, IpSet)> = Vec::new();
@@ -34,7 +34,12 @@ pub(crate) fn check(cx: &mut Context) {
                     field: Some("clusterCidrs".to_string()),
                     ..Location::default()
                 };
-                cx.push(INVALID, Severity::Warning, format!("option clusterCidrs: {error}; ignored"), location);
+                cx.push(
+                    INVALID,
+                    Severity::Warning,
+                    format!("option clusterCidrs: {error}; ignored"),
+                    location,
+                );
             }
         }
     }
@@ -44,16 +49,31 @@ pub(crate) fn check(cx: &mut Context) {
     let model = cx.model;
     for (p, policy) in model.policies.iter().enumerate() {
         for direction in [Direction::Ingress, Direction::Egress] {
-            for (i, rule) in policy.rules(direction).unwrap_or_default().iter().enumerate() {
+            for (i, rule) in policy
+                .rules(direction)
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+            {
                 for (j, peer) in rule.peers.iter().flatten().enumerate() {
-                    let Peer::IpBlock { cidr, except, set } = peer else { continue };
-                    let overlapping: Vec<&(&str, IpSet)> =
-                        cluster.iter().filter(|(_, range)| !range.intersect(set).is_empty()).collect();
+                    let Peer::IpBlock { cidr, except, set } = peer else {
+                        continue;
+                    };
+                    let overlapping: Vec<&(&str, IpSet)> = cluster
+                        .iter()
+                        .filter(|(_, range)| !range.intersect(set).is_empty())
+                        .collect();
                     if overlapping.is_empty() {
                         continue;
                     }
-                    let ranges = overlapping.iter().map(|(text, _)| *text).collect::<Vec<_>>().join(", ");
-                    let union = overlapping.iter().fold(IpSet::empty(), |acc, (_, range)| acc.union(range));
+                    let ranges = overlapping
+                        .iter()
+                        .map(|(text, _)| *text)
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let union = overlapping
+                        .iter()
+                        .fold(IpSet::empty(), |acc, (_, range)| acc.union(range));
                     let block = if except.is_empty() {
                         cidr.clone()
                     } else {

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::analysis::Analysis;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::engine::compile::{CompiledRule, Compiled};
+use crate::engine::compile::{Compiled, CompiledRule};
 use crate::engine::Reachability;
 use crate::model::{Direction, Model};
 use crate::options::Options;
@@ -18,12 +18,13 @@ use crate::source::{Location, ObjectRef, Origin, SourceFile};
 /// yields 21 findings rather than 2,000 identical ones.
 pub const MAX_WORKLOAD_FINDINGS_PER_NAMESPACE: usize = 20;
 
-/// A finding about one workload, held back until the per-namespace cap is applied.
-struct WorkloadFinding {
-    workload: usize,
+/// Per-workload findings of one code in one namespace: how many were listed, and the
+/// first of those left out of the list.
+struct WorkloadGroup {
+    listed: usize,
+    omitted: usize,
+    first_omitted: Option<usize>,
     severity: Severity,
-    field: Option<String>,
-    message: String,
     /// What the workloads of the summary have in common ("use the host network").
     summary: &'static str,
 }
@@ -33,12 +34,12 @@ pub(crate) struct Context<'a> {
     pub analysis: &'a Analysis,
     pub options: &'a Options,
     findings: Vec<Diagnostic>,
-    /// Held-back per-workload findings by (code, namespace).
-    workload_findings: BTreeMap<(&'static str, String), Vec<WorkloadFinding>>,
+    /// Per-workload findings by (code, namespace), for the cap.
+    workload_groups: BTreeMap<(&'static str, &'a str), WorkloadGroup>,
     namespace_index: HashMap<&'a str, usize>,
-    /// Workloads subject to NetworkPolicy (not host-network), per namespace index.
+    /// Workloads subject to `NetworkPolicy` (not host-network), per namespace index.
     workloads_per_namespace: Vec<usize>,
-    /// Ids of compiled NetworkPolicy rules, by policy and direction (ingress, egress).
+    /// Ids of compiled `NetworkPolicy` rules, by policy and direction (ingress, egress).
     rule_ids: Vec<[Vec<usize>; 2]>,
     locator: Locator<'a>,
 }
@@ -62,7 +63,11 @@ struct Locator<'a> {
 
 impl<'a> Locator<'a> {
     fn new(model: &Model, files: &'a [SourceFile]) -> Self {
-        let by_path: HashMap<&str, usize> = files.iter().enumerate().map(|(i, f)| (f.path.as_str(), i)).collect();
+        let by_path: HashMap<&str, usize> = files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.path.as_str(), i))
+            .collect();
         let mut object_lines = vec![Vec::new(); files.len()];
         let origins = model
             .workloads
@@ -71,7 +76,13 @@ impl<'a> Locator<'a> {
             .chain(model.policies.iter().map(|p| &p.origin))
             .chain(model.namespaces.values().filter_map(|n| n.origin.as_ref()))
             .chain(model.services.iter().map(|s| &s.origin))
-            .chain(model.admin_policies.iter().chain(&model.baseline_policy).map(|a| &a.origin));
+            .chain(
+                model
+                    .admin_policies
+                    .iter()
+                    .chain(&model.baseline_policy)
+                    .map(|a| &a.origin),
+            );
         for origin in origins {
             if let Some(&file) = by_path.get(origin.path.as_str()) {
                 object_lines[file].push(origin.line);
@@ -107,7 +118,10 @@ impl<'a> Locator<'a> {
         };
         let lines = &self.object_lines[file];
         let next = lines[lines.partition_point(|&l| l <= origin.line)..].first();
-        let end = next.and_then(|&l| starts.get(l - 1)).copied().unwrap_or(text.len());
+        let end = next
+            .and_then(|&l| starts.get(l - 1))
+            .copied()
+            .unwrap_or(text.len());
         let slice = [SourceFile::new(origin.path.clone(), &text[begin..end])];
         let at = Origin {
             path: origin.path.clone(),
@@ -127,7 +141,12 @@ fn direction_slot(direction: Direction) -> usize {
 }
 
 impl<'a> Context<'a> {
-    pub fn new(model: &'a Model, analysis: &'a Analysis, files: &'a [SourceFile], options: &'a Options) -> Self {
+    pub fn new(
+        model: &'a Model,
+        analysis: &'a Analysis,
+        files: &'a [SourceFile],
+        options: &'a Options,
+    ) -> Self {
         let classes = &analysis.reach.classes;
         let namespace_index = classes
             .namespaces
@@ -152,7 +171,7 @@ impl<'a> Context<'a> {
             analysis,
             options,
             findings: Vec::new(),
-            workload_findings: BTreeMap::new(),
+            workload_groups: BTreeMap::new(),
             namespace_index,
             workloads_per_namespace,
             rule_ids,
@@ -178,13 +197,18 @@ impl<'a> Context<'a> {
         self.namespace_index.get(name).copied()
     }
 
-    /// Workloads in a namespace that NetworkPolicy applies to (host-network ones excluded).
+    /// Workloads in a namespace that `NetworkPolicy` applies to (host-network ones excluded).
     pub fn policy_workloads_in(&self, namespace: usize) -> usize {
         self.workloads_per_namespace[namespace]
     }
 
     /// The compiled form of rule `index` of `policy` in `direction`.
-    pub fn compiled_rule(&self, policy: usize, direction: Direction, index: usize) -> &'a CompiledRule {
+    pub fn compiled_rule(
+        &self,
+        policy: usize,
+        direction: Direction,
+        index: usize,
+    ) -> &'a CompiledRule {
         let compiled = self.compiled();
         &compiled.rules[self.rule_ids[policy][direction_slot(direction)][index]]
     }
@@ -203,7 +227,7 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// Records a finding about NetworkPolicy `policy` (index into `Model::policies`).
+    /// Records a finding about `NetworkPolicy` `policy` (index into `Model::policies`).
     pub fn policy_finding(
         &mut self,
         policy: usize,
@@ -217,8 +241,40 @@ impl<'a> Context<'a> {
         self.push(code, severity, message, location);
     }
 
-    /// Records a finding about workload `workload` (index into `Model::workloads`), subject
-    /// to the per-namespace cap; `summary` describes the workloads a capped summary stands for.
+    /// Whether a finding with `code` about `workload` (index into `Model::workloads`) is
+    /// listed on its own: true for the first [`MAX_WORKLOAD_FINDINGS_PER_NAMESPACE`] of a
+    /// namespace, after which the rest are only counted for one summary finding (`summary`
+    /// says what they have in common). Checks call this before building a message and then
+    /// [`Context::workload_finding`]. Workloads are visited in model order, which is id
+    /// order, so the listed ones are the first by id.
+    pub fn list_workload(
+        &mut self,
+        workload: usize,
+        code: &'static str,
+        severity: Severity,
+        summary: &'static str,
+    ) -> bool {
+        let namespace = self.model.workloads[workload].namespace.as_str();
+        let group = self
+            .workload_groups
+            .entry((code, namespace))
+            .or_insert(WorkloadGroup {
+                listed: 0,
+                omitted: 0,
+                first_omitted: None,
+                severity,
+                summary,
+            });
+        if group.listed < MAX_WORKLOAD_FINDINGS_PER_NAMESPACE {
+            group.listed += 1;
+            return true;
+        }
+        group.omitted += 1;
+        group.first_omitted.get_or_insert(workload);
+        false
+    }
+
+    /// Records a finding about a workload that [`Context::list_workload`] said to list.
     pub fn workload_finding(
         &mut self,
         workload: usize,
@@ -226,23 +282,20 @@ impl<'a> Context<'a> {
         code: &'static str,
         severity: Severity,
         message: String,
-        summary: &'static str,
     ) {
-        let namespace = self.model.workloads[workload].namespace.clone();
-        self.workload_findings
-            .entry((code, namespace))
-            .or_default()
-            .push(WorkloadFinding {
-                workload,
-                severity,
-                field,
-                message,
-                summary,
-            });
+        let workload = &self.model.workloads[workload];
+        let location = self.location(&workload.origin, workload.object_ref(), field);
+        self.push(code, severity, message, location);
     }
 
     /// Records a finding with a ready-made location.
-    pub fn push(&mut self, code: &'static str, severity: Severity, message: String, location: Location) {
+    pub fn push(
+        &mut self,
+        code: &'static str,
+        severity: Severity,
+        message: String,
+        location: Location,
+    ) {
         self.findings.push(Diagnostic {
             code: code.to_string(),
             severity,
@@ -251,36 +304,30 @@ impl<'a> Context<'a> {
         });
     }
 
-    /// All findings, with per-workload ones capped per namespace.
+    /// All findings, plus one summary per namespace and code where workloads were left out.
     pub fn finish(mut self) -> Vec<Diagnostic> {
-        let groups = std::mem::take(&mut self.workload_findings);
-        for ((code, namespace), mut group) in groups {
-            group.sort_by(|a, b| self.model.workloads[a.workload].id.cmp(&self.model.workloads[b.workload].id));
-            let rest = group.split_off(group.len().min(MAX_WORKLOAD_FINDINGS_PER_NAMESPACE));
-            for finding in group {
-                let workload = &self.model.workloads[finding.workload];
-                let location = self.location(&workload.origin, workload.object_ref(), finding.field);
-                self.push(code, finding.severity, finding.message, location);
-            }
-            let Some(first) = rest.first() else { continue };
+        let groups = std::mem::take(&mut self.workload_groups);
+        for ((code, namespace), group) in groups {
+            let Some(first) = group.first_omitted else {
+                continue;
+            };
             let origin = self
                 .model
                 .namespaces
-                .get(&namespace)
+                .get(namespace)
                 .and_then(|ns| ns.origin.as_ref())
-                .unwrap_or(&self.model.workloads[first.workload].origin);
+                .unwrap_or(&self.model.workloads[first].origin);
             let object = ObjectRef {
                 kind: "Namespace".to_string(),
                 namespace: String::new(),
-                name: namespace.clone(),
+                name: namespace.to_string(),
             };
             let location = self.location(origin, object, None);
             let message = format!(
                 "{} more workloads in namespace {namespace} {} (not listed one by one)",
-                rest.len(),
-                first.summary
+                group.omitted, group.summary
             );
-            self.push(code, first.severity, message, location);
+            self.push(code, group.severity, message, location);
         }
         self.findings
     }
@@ -293,7 +340,11 @@ pub(crate) fn rule_field(direction: Direction, rule: usize) -> String {
 
 /// `spec.ingress[2].from[1]`
 pub(crate) fn peer_field(direction: Direction, rule: usize, peer: usize) -> String {
-    format!("spec.{}[{rule}].{}[{peer}]", direction.field(), direction.peers_field())
+    format!(
+        "spec.{}[{rule}].{}[{peer}]",
+        direction.field(),
+        direction.peers_field()
+    )
 }
 
 /// `ingress rule 2` / `egress rule 0`, as messages name a rule.

@@ -1,5 +1,5 @@
 //! `egress-blocks-dns` (warning) and `egress-blocks-dns-tcp` (info): a workload whose
-//! egress NetworkPolicy allows no DNS.
+//! egress `NetworkPolicy` allows no DNS.
 //!
 //! Once any policy isolates a pod for egress, everything not allowed is denied — including
 //! the DNS lookups almost every program makes first. A default-deny egress policy without
@@ -8,33 +8,46 @@
 //! information.
 //!
 //! What counts as a DNS allowance (for each protocol separately):
-//! - an allowed connection (from the analysis) from the workload to any endpoint — a
-//!   workload or an outside range — that includes port 53 of that protocol, so DNS servers
-//!   that are part of the input are judged exactly, admin policies included;
 //! - the cluster DNS is usually *not* part of the input (kube-system is rarely in an app's
-//!   manifests), so also an egress rule of a policy selecting the workload that opens port
-//!   53 (or a named port `dns`/`dns-tcp`, the names CoreDNS and kube-dns use) to every
-//!   peer, to any ipBlock (numeric ports only: named ports never match addresses), or to a
-//!   pod peer whose namespaceSelector matches `kube-system` (its declared labels, or the
-//!   implicit `kubernetes.io/metadata.name=kube-system` when the input does not declare
-//!   it) — whatever the peer's podSelector says, since those pods are not in the input;
-//! - likewise an AdminNetworkPolicy `Allow` egress rule for the workload with such ports
-//!   and peers.
+//!   manifests), so an egress rule of a policy selecting the workload that opens port 53
+//!   (or a named port `dns`/`dns-tcp`, the names `CoreDNS` and kube-dns use) to every peer,
+//!   to any ipBlock (numeric ports only: named ports never match addresses), or to a pod
+//!   peer whose namespaceSelector matches `kube-system` (its declared labels, or the
+//!   implicit `kubernetes.io/metadata.name=kube-system` when the input does not declare it)
+//!   — whatever the peer's podSelector says, since those pods are not in the input;
+//! - likewise an `AdminNetworkPolicy` `Allow` egress rule for the workload with such ports
+//!   and peers;
+//! - otherwise, a DNS server that *is* part of the input: a workload that one of the
+//!   workload's egress rules opens port 53 (or a named port) to, and whose own ingress lets
+//!   the lookups in — asked of the engine's evaluator, so it agrees with the analysis.
+//!   At most [`MAX_CANDIDATES`] such destinations are evaluated per class; a class with
+//!   more is given the benefit of the doubt (a lint must not cost O(classes²)).
+//!
+//! Rule-level acceptance ignores admin `Deny`/`Pass` rules that might override it: the
+//! check looks for an allowance that was written, not for every way it can be undone.
 //!
 //! One finding per workload (host-network workloads are exempt), capped per namespace.
 
 use crate::diagnostic::Severity;
+use crate::engine::bitset::BitSet;
 use crate::engine::compile::RulePorts;
-use crate::model::{implicit_namespace_labels, AdminAction, AdminPeer, Labels, NamespaceScope, Peer, PortEntry, PortRef};
+use crate::engine::evaluate::{NoTrace, PeerRef};
+use crate::model::{
+    implicit_namespace_labels, AdminAction, AdminPeer, Direction, Labels, NamespaceScope, Peer,
+    PortEntry, PortRef,
+};
 use crate::ports::{PortSet, Protocol};
 
 use super::context::Context;
 
-pub(crate) const BLOCKED: &str = "egress-blocks-dns";
-pub(crate) const NO_TCP: &str = "egress-blocks-dns-tcp";
+pub const BLOCKED: &str = "egress-blocks-dns";
+pub const NO_TCP: &str = "egress-blocks-dns-tcp";
 
-/// Container port names the cluster DNS uses (CoreDNS, kube-dns).
+/// Container port names the cluster DNS uses (`CoreDNS`, kube-dns).
 const DNS_PORT_NAMES: [&str; 2] = ["dns", "dns-tcp"];
+
+/// Destinations in the input evaluated per class as possible DNS servers.
+pub const MAX_CANDIDATES: usize = 64;
 
 /// True when a port entry opens DNS and nothing else: port 53 or a DNS port name.
 pub(crate) fn is_dns_port(entry: &PortEntry) -> bool {
@@ -84,7 +97,10 @@ impl Dns {
 }
 
 /// What a rule's peers can reach outside the input: (addresses, cluster DNS pods).
-fn reaches_outside<'p>(peers: impl IntoIterator<Item = &'p Peer>, kube_system: &Labels) -> (bool, bool) {
+fn reaches_outside<'p>(
+    peers: impl IntoIterator<Item = &'p Peer>,
+    kube_system: &Labels,
+) -> (bool, bool) {
     let (mut addresses, mut dns_pods) = (false, false);
     for peer in peers {
         match peer {
@@ -120,9 +136,11 @@ fn admin_rule_allowance(peers: &[AdminPeer], ports: &RulePorts, kube_system: &La
     for peer in peers {
         let (addresses, dns_pods) = match peer {
             AdminPeer::Networks(_) => (true, false),
-            AdminPeer::Namespaces(selector) | AdminPeer::Pods { namespaces: selector, .. } => {
-                (false, selector.matches(kube_system))
-            }
+            AdminPeer::Namespaces(selector)
+            | AdminPeer::Pods {
+                namespaces: selector,
+                ..
+            } => (false, selector.matches(kube_system)),
         };
         if addresses || dns_pods {
             dns.add(Dns::of_set(&ports.numeric));
@@ -162,25 +180,14 @@ pub(crate) fn check(cx: &mut Context) {
         return;
     }
     let mut allowed = vec![Dns::default(); classes.len()];
-    // 1. Connections the analysis allows, to workloads and to outside ranges.
-    let sources = reach.pairs.iter().map(|&(s, _, ports)| (s, ports));
-    for (s, ports) in sources.chain(reach.ext_out.iter().map(|&(s, _, ports)| (s, ports))) {
-        let s = s as usize;
-        if isolated[s] && !allowed[s].complete() {
-            allowed[s].add(Dns::of_set(reach.port_sets.get(ports)));
-        }
-    }
-    // 2. Rules towards DNS servers outside the input.
-    let kube_system = model
-        .namespaces
-        .get("kube-system")
-        .map_or_else(|| implicit_namespace_labels("kube-system"), |ns| ns.labels.clone());
+    // 1. Rules towards DNS servers outside the input.
+    let kube_system = model.namespaces.get("kube-system").map_or_else(
+        || implicit_namespace_labels("kube-system"),
+        |ns| ns.labels.clone(),
+    );
     let mut rule_dns: Vec<Option<Dns>> = vec![None; compiled.rules.len()];
     for c in (0..classes.len()).filter(|&c| isolated[c]) {
         for &r in compiled.egress[c].iter().flatten() {
-            if allowed[c].complete() {
-                break;
-            }
             let dns = *rule_dns[r].get_or_insert_with(|| {
                 let rule = &compiled.rules[r];
                 let peers = model.policies[rule.policy]
@@ -200,32 +207,69 @@ pub(crate) fn check(cx: &mut Context) {
             allowed[c].add(admin_rule_allowance(peers, &rule.ports, &kube_system));
         }
     }
+    // 2. DNS servers in the input, asked of the evaluator.
+    let eval = reach.evaluator();
+    for c in 0..classes.len() {
+        if !isolated[c] || allowed[c].complete() {
+            continue;
+        }
+        let mut candidates = BitSet::new(classes.len());
+        for &r in compiled.egress[c].iter().flatten() {
+            let ports = &compiled.rules[r].ports;
+            if !ports.named.is_empty() || Dns::of_set(&ports.numeric) != Dns::default() {
+                candidates.union_with(&compiled.rules[r].peers.classes);
+            }
+        }
+        for (n, d) in candidates.iter().enumerate() {
+            if n == MAX_CANDIDATES {
+                allowed[c] = Dns {
+                    udp: true,
+                    tcp: true,
+                };
+                break;
+            }
+            let out = eval.side(Direction::Egress, c, PeerRef::Class(d), &mut NoTrace);
+            let ports =
+                out.intersect(&eval.side(Direction::Ingress, d, PeerRef::Class(c), &mut NoTrace));
+            allowed[c].add(Dns::of_set(&ports));
+            if allowed[c].complete() {
+                break;
+            }
+        }
+    }
     for (w, &c) in reach.classes.of_workload.iter().enumerate() {
         let dns = allowed[c];
         if !isolated[c] || dns.complete() {
             continue;
         }
-        let by = policy_names(cx, &compiled.egress_policies[c]);
-        let (code, severity, message, summary) = match (dns.udp, dns.tcp) {
-            (false, false) => (
-                BLOCKED,
-                Severity::Warning,
-                format!("egress is restricted by {by} and no rule allows DNS (port 53) to any destination: name lookups will fail"),
-                "have egress restricted with no DNS allowed",
-            ),
-            (false, true) => (
-                BLOCKED,
-                Severity::Warning,
-                format!("egress is restricted by {by} and DNS is allowed over TCP 53 but not UDP 53: most lookups use UDP and will fail"),
-                "have egress restricted with no DNS allowed",
-            ),
-            _ => (
+        let (code, severity, summary) = if dns.udp {
+            (
                 NO_TCP,
                 Severity::Info,
-                format!("egress is restricted by {by} and DNS is allowed over UDP 53 but not TCP 53: lookups whose answers are too large for UDP will fail"),
                 "allow DNS over UDP 53 but not TCP 53",
+            )
+        } else {
+            (
+                BLOCKED,
+                Severity::Warning,
+                "have egress restricted with no DNS allowed",
+            )
+        };
+        if !cx.list_workload(w, code, severity, summary) {
+            continue;
+        }
+        let by = policy_names(cx, &compiled.egress_policies[c]);
+        let message = match (dns.udp, dns.tcp) {
+            (false, false) => format!(
+                "egress is restricted by {by} and DNS (port 53) is not allowed to any destination: name lookups will fail"
+            ),
+            (false, true) => format!(
+                "egress is restricted by {by} and DNS is allowed over TCP 53 but not UDP 53: most lookups use UDP and will fail"
+            ),
+            _ => format!(
+                "egress is restricted by {by} and DNS is allowed over UDP 53 but not TCP 53: lookups whose answers are too large for UDP will fail"
             ),
         };
-        cx.workload_finding(w, None, code, severity, message, summary);
+        cx.workload_finding(w, None, code, severity, message);
     }
 }

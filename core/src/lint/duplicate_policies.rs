@@ -1,11 +1,12 @@
-//! `duplicate-policy` (warning): two NetworkPolicies in one namespace with the same
+//! `duplicate-policy` (warning): two `NetworkPolicies` in one namespace with the same
 //! `podSelector`, the same `policyTypes` and the same rules.
 //!
 //! Policies are additive, so a duplicate changes nothing — until someone edits one copy and
 //! wonders why the change has no effect (the other copy still allows it). Usually one is a
 //! leftover of a rename. Rules are compared normalised (order of rules, peers and ports does
 //! not matter, CIDRs compare as address sets), by hashing one key per policy: linear in the
-//! number of policies. The policy whose name sorts first is taken as the original; each
+//! number of policies (full keys are built only for policies that share a namespace and a
+//! podSelector). The policy whose name sorts first is taken as the original; each
 //! other copy gets the finding.
 
 use std::collections::HashMap;
@@ -18,7 +19,7 @@ use crate::selector::Selector;
 
 use super::context::Context;
 
-pub(crate) const CODE: &str = "duplicate-policy";
+pub const CODE: &str = "duplicate-policy";
 
 #[derive(Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum PeerKey<'a> {
@@ -92,7 +93,11 @@ fn rule_key(rule: &Rule) -> RuleKey<'_> {
 }
 
 fn policy_key(policy: &NetworkPolicy) -> PolicyKey<'_> {
-    let rules = |direction| policy.rules(direction).map(|rules| sorted(rules.iter().map(rule_key).collect()));
+    let rules = |direction| {
+        policy
+            .rules(direction)
+            .map(|rules| sorted(rules.iter().map(rule_key).collect()))
+    };
     PolicyKey {
         namespace: &policy.namespace,
         pod_selector: &policy.pod_selector,
@@ -103,14 +108,28 @@ fn policy_key(policy: &NetworkPolicy) -> PolicyKey<'_> {
 
 pub(crate) fn check(cx: &mut Context) {
     let model = cx.model;
-    let mut groups: HashMap<PolicyKey, Vec<usize>> = HashMap::new();
+    // Cheap first cut: only policies sharing namespace and podSelector can be duplicates,
+    // and that is rare, so full keys are built for few policies.
+    let mut by_selector: HashMap<(&str, &Selector), Vec<usize>> = HashMap::new();
     for (p, policy) in model.policies.iter().enumerate() {
-        groups.entry(policy_key(policy)).or_default().push(p);
+        by_selector
+            .entry((&policy.namespace, &policy.pod_selector))
+            .or_default()
+            .push(p);
     }
     let mut duplicates: Vec<(usize, usize)> = Vec::new();
-    for mut group in groups.into_values().filter(|g| g.len() > 1) {
-        group.sort_by(|&a, &b| model.policies[a].name.cmp(&model.policies[b].name));
-        duplicates.extend(group[1..].iter().map(|&copy| (copy, group[0])));
+    for candidates in by_selector.into_values().filter(|c| c.len() > 1) {
+        let mut groups: HashMap<PolicyKey, Vec<usize>> = HashMap::new();
+        for p in candidates {
+            groups
+                .entry(policy_key(&model.policies[p]))
+                .or_default()
+                .push(p);
+        }
+        for mut group in groups.into_values().filter(|g| g.len() > 1) {
+            group.sort_by(|&a, &b| model.policies[a].name.cmp(&model.policies[b].name));
+            duplicates.extend(group[1..].iter().map(|&copy| (copy, group[0])));
+        }
     }
     duplicates.sort_unstable();
     for (copy, original) in duplicates {

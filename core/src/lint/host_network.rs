@@ -1,6 +1,6 @@
 //! `host-network-workload` (info): a workload with `hostNetwork: true`.
 //!
-//! Host-network pods share the node's network namespace: NetworkPolicy does not apply to
+//! Host-network pods share the node's network namespace: `NetworkPolicy` does not apply to
 //! them, and pod selectors do not match them (traffic from them looks like it comes from
 //! the node). The analysis shows them as unrestricted; this finding points at the field
 //! so a reviewer sees why. Capped per namespace like every per-workload finding.
@@ -10,7 +10,7 @@ use crate::model::WorkloadKind;
 
 use super::context::Context;
 
-pub(crate) const CODE: &str = "host-network-workload";
+pub const CODE: &str = "host-network-workload";
 
 /// Where `hostNetwork` sits in a workload of this kind.
 fn host_network_field(kind: WorkloadKind) -> &'static str {
@@ -24,7 +24,9 @@ fn host_network_field(kind: WorkloadKind) -> &'static str {
 pub(crate) fn check(cx: &mut Context) {
     let model = cx.model;
     for (w, workload) in model.workloads.iter().enumerate() {
-        if !workload.host_network {
+        if !workload.host_network
+            || !cx.list_workload(w, CODE, Severity::Info, "use the host network")
+        {
             continue;
         }
         // A Pod folded into its controller keeps the controller's kind but points at the
@@ -38,6 +40,6 @@ pub(crate) fn check(cx: &mut Context) {
             }
         }
         let message = "uses the host network: NetworkPolicy does not apply to it, and pod selectors do not match it".to_string();
-        cx.workload_finding(w, Some(field.to_string()), CODE, Severity::Info, message, "use the host network");
+        cx.workload_finding(w, Some(field.to_string()), CODE, Severity::Info, message);
     }
 }

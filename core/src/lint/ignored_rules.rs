@@ -12,7 +12,7 @@ use crate::model::Direction;
 
 use super::context::Context;
 
-pub(crate) const CODE: &str = "rules-ignored-by-policy-types";
+pub const CODE: &str = "rules-ignored-by-policy-types";
 
 pub(crate) fn check(cx: &mut Context) {
     let model = cx.model;
@@ -37,7 +37,13 @@ pub(crate) fn check(cx: &mut Context) {
                 direction.field(),
                 direction.as_str(),
             );
-            cx.policy_finding(p, Some(format!("spec.{}", direction.field())), CODE, Severity::Warning, message);
+            cx.policy_finding(
+                p,
+                Some(format!("spec.{}", direction.field())),
+                CODE,
+                Severity::Warning,
+                message,
+            );
         }
     }
 }

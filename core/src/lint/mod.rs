@@ -7,9 +7,11 @@
 //! | `policy-selects-nothing` | warning | [`policy_selects_nothing`] |
 //! | `peer-selects-nothing` | warning | [`peer_selects_nothing`] |
 //! | `named-port-undefined`, `named-port-wrong-protocol` | warning | [`named_ports`] |
-//! | `ingress-ports-from-anywhere` (warning), `egress-ports-to-anywhere` (info) | | [`ports_without_peers`] |
+//! | `ingress-ports-from-anywhere` | warning | [`ports_without_peers`] |
+//! | `egress-ports-to-anywhere` | info | [`ports_without_peers`] |
 //! | `rules-ignored-by-policy-types` | warning | [`ignored_rules`] |
-//! | `egress-blocks-dns` (warning), `egress-blocks-dns-tcp` (info) | | [`dns`] |
+//! | `egress-blocks-dns` | warning | [`dns`] |
+//! | `egress-blocks-dns-tcp` | info | [`dns`] |
 //! | `workload-not-selected` | warning | [`unselected_workload`] |
 //! | `duplicate-policy` | warning | [`duplicate_policies`] |
 //! | `rule-shadowed` | info | [`shadowed_rules`] |
@@ -17,14 +19,15 @@
 //! | `host-network-workload` | info | [`host_network`] |
 //!
 //! Findings point at the object (and, where there is one, the field) they are about; the
-//! line comes from the parser's `locate`. Messages never contain line numbers: the report
-//! compares base and head findings by code, object, field and message, so a finding whose
-//! YAML merely moved is not "new".
+//! line comes from the parser's [`locate`](crate::parse::locate). Messages never contain
+//! line numbers, or counts that change when unrelated objects change: the report matches
+//! base and head findings by code, object, field and message, so a finding whose YAML
+//! merely moved is not "new".
 //!
 //! Checks work on the engine's classes and compiled bit sets rather than re-matching
 //! selectors against every workload, so lint stays linear in the input: no loop over pairs
-//! of workloads. Checks that report per workload cap their findings per namespace (see
-//! [`context::MAX_WORKLOAD_FINDINGS_PER_NAMESPACE`]) and summarise the rest in one finding.
+//! of workloads. Checks that report per workload cap their findings per namespace
+//! ([`MAX_WORKLOAD_FINDINGS_PER_NAMESPACE`]) and summarise the rest in one finding.
 //!
 //! ```
 //! use netreach_core::{analysis, lint, parse, Options, SourceFile};
@@ -39,7 +42,9 @@
 //! let model = parse::parse(&files, &options);
 //! let analysis = analysis::analyze(&model, &[]);
 //! let findings = lint::lint(&model, &analysis, &files, &options);
-//! assert_eq!(findings[0].code, "policy-selects-nothing");
+//! assert_eq!(findings[0].code, lint::policy_selects_nothing::CODE);
+//! assert_eq!(findings[0].location.field.as_deref(), Some("spec.podSelector"));
+//! assert_eq!(findings[0].location.line, 5);
 //! ```
 
 mod context;
@@ -62,11 +67,16 @@ use crate::model::Model;
 use crate::options::Options;
 use crate::source::SourceFile;
 
-pub use context::MAX_WORKLOAD_FINDINGS_PER_NAMESPACE;
 use context::Context;
+pub use context::MAX_WORKLOAD_FINDINGS_PER_NAMESPACE;
 
 /// Lint findings for one side, sorted by location (path, line, code).
-pub fn lint(model: &Model, analysis: &Analysis, files: &[SourceFile], options: &Options) -> Vec<Diagnostic> {
+pub fn lint(
+    model: &Model,
+    analysis: &Analysis,
+    files: &[SourceFile],
+    options: &Options,
+) -> Vec<Diagnostic> {
     let mut cx = Context::new(model, analysis, files, options);
     policy_selects_nothing::check(&mut cx);
     peer_selects_nothing::check(&mut cx);

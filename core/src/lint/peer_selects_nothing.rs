@@ -25,7 +25,7 @@ use crate::selector::{Requirement, Selector};
 
 use super::context::{peer_field, Context};
 
-pub(crate) const CODE: &str = "peer-selects-nothing";
+pub const CODE: &str = "peer-selects-nothing";
 
 /// True when the selector only names namespaces (`kubernetes.io/metadata.name in (...)`).
 fn names_namespaces_only(selector: &Selector) -> bool {
@@ -36,13 +36,12 @@ fn names_namespaces_only(selector: &Selector) -> bool {
             .all(|r| matches!(r, Requirement::In { key, .. } if key == NAMESPACE_NAME_LABEL))
 }
 
-/// Answers "does this pod selector match a workload in these namespaces", with early exit
-/// and a cache keyed like the engine's matcher.
+/// Answers "does this pod selector match a workload in these namespaces", with early exit.
 struct AnyMatch<'a> {
     classes: &'a Classes,
-    /// Classes subject to NetworkPolicy, per namespace index.
+    /// Classes subject to `NetworkPolicy`, per namespace index.
     by_namespace: Vec<Vec<usize>>,
-    cache: HashMap<(Option<usize>, Option<&'a Selector>, &'a Selector), bool>,
+    cache: HashMap<(&'a Selector, &'a Selector), bool>,
 }
 
 impl<'a> AnyMatch<'a> {
@@ -60,14 +59,22 @@ impl<'a> AnyMatch<'a> {
         }
     }
 
-    fn any(&mut self, key: (Option<usize>, Option<&'a Selector>, &'a Selector), namespaces: &[usize]) -> bool {
-        let (classes, by_namespace) = (self.classes, &self.by_namespace);
-        *self.cache.entry(key).or_insert_with(|| {
-            namespaces
-                .iter()
-                .flat_map(|&ns| &by_namespace[ns])
-                .any(|&c| key.2.matches(&classes.classes[c].labels))
-        })
+    /// Uncached: the own namespace is one short list, usually matched in the first classes.
+    fn any_in(&self, namespaces: &[usize], pods: &Selector) -> bool {
+        namespaces
+            .iter()
+            .flat_map(|&ns| &self.by_namespace[ns])
+            .any(|&c| pods.matches(&self.classes.classes[c].labels))
+    }
+
+    /// Cached: a namespaceSelector may span many namespaces.
+    fn any(&mut self, key: (&'a Selector, &'a Selector), namespaces: &[usize]) -> bool {
+        if let Some(&hit) = self.cache.get(&key) {
+            return hit;
+        }
+        let any = self.any_in(namespaces, key.1);
+        self.cache.insert(key, any);
+        any
     }
 }
 
@@ -79,21 +86,33 @@ pub(crate) fn check(cx: &mut Context) {
     for (p, policy) in model.policies.iter().enumerate() {
         let own = cx.namespace_index(&policy.namespace);
         for direction in [Direction::Ingress, Direction::Egress] {
-            for (i, rule) in policy.rules(direction).unwrap_or_default().iter().enumerate() {
+            for (i, rule) in policy
+                .rules(direction)
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+            {
                 let Some(peers) = &rule.peers else { continue };
-                let pod_peers = peers.iter().filter(|peer| matches!(peer, Peer::Pods { .. })).count();
+                let pod_peers = peers
+                    .iter()
+                    .filter(|peer| matches!(peer, Peer::Pods { .. }))
+                    .count();
                 let rule_matches = !cx.compiled_rule(p, direction, i).peers.classes.is_empty();
                 if pod_peers == 0 || (pod_peers == 1 && rule_matches) {
                     continue;
                 }
                 for (j, peer) in peers.iter().enumerate() {
-                    let Peer::Pods { namespaces, pods } = peer else { continue };
+                    let Peer::Pods { namespaces, pods } = peer else {
+                        continue;
+                    };
                     let message = match namespaces {
                         NamespaceScope::Own(name) => {
                             // A namespace without workloads is the policy's own problem
                             // (policy-selects-nothing), not this peer's.
-                            let Some(ns) = own.filter(|&ns| cx.policy_workloads_in(ns) > 0) else { continue };
-                            if matcher.any((Some(ns), None, pods), &[ns]) {
+                            let Some(ns) = own.filter(|&ns| cx.policy_workloads_in(ns) > 0) else {
+                                continue;
+                            };
+                            if matcher.any_in(&[ns], pods) {
                                 continue;
                             }
                             format!("podSelector {pods} matches no workload in namespace {name}")
@@ -110,7 +129,7 @@ pub(crate) fn check(cx: &mut Context) {
                                 }
                                 format!("namespaceSelector {selector} matches no namespace")
                             } else if matched.iter().all(|&n| cx.policy_workloads_in(n) == 0)
-                                || matcher.any((None, Some(selector), pods), matched)
+                                || matcher.any((selector, pods), matched)
                             {
                                 continue;
                             } else if let [only] = matched.as_slice() {
@@ -125,7 +144,13 @@ pub(crate) fn check(cx: &mut Context) {
                             }
                         }
                     };
-                    cx.policy_finding(p, Some(peer_field(direction, i, j)), CODE, Severity::Warning, message);
+                    cx.policy_finding(
+                        p,
+                        Some(peer_field(direction, i, j)),
+                        CODE,
+                        Severity::Warning,
+                        message,
+                    );
                 }
             }
         }

@@ -1,23 +1,25 @@
-//! `policy-selects-nothing` (warning): a NetworkPolicy whose `podSelector` matches no
+//! `policy-selects-nothing` (warning): a `NetworkPolicy` whose `podSelector` matches no
 //! workload of its namespace.
 //!
 //! Such a policy has no effect at all, which is rarely what was meant: usually a label was
 //! misspelt, or the workload it was written for was renamed. The engine already evaluated
 //! every policy's selector into a bit set over classes (`policy_selects`), so this check
 //! only looks at those. When the selector matches only host-network workloads, the message
-//! says so: they are matched by labels, but NetworkPolicy does not apply to them.
+//! says so: they are matched by labels, but `NetworkPolicy` does not apply to them.
 
 use crate::diagnostic::Severity;
 
 use super::context::Context;
 
-pub(crate) const CODE: &str = "policy-selects-nothing";
+pub const CODE: &str = "policy-selects-nothing";
 
 pub(crate) fn check(cx: &mut Context) {
     let model = cx.model;
     let classes = &cx.reach().classes.classes;
     // Host-network classes are few; scanning them per empty policy is cheap.
-    let host: Vec<usize> = (0..classes.len()).filter(|&c| classes[c].host_network).collect();
+    let host: Vec<usize> = (0..classes.len())
+        .filter(|&c| classes[c].host_network)
+        .collect();
     for (p, policy) in model.policies.iter().enumerate() {
         if !cx.compiled().policy_selects[p].is_empty() {
             continue;
@@ -38,6 +40,12 @@ pub(crate) fn check(cx: &mut Context) {
         } else {
             format!("podSelector {selector} selects no workload in namespace {namespace}: the policy has no effect")
         };
-        cx.policy_finding(p, Some("spec.podSelector".to_string()), CODE, Severity::Warning, message);
+        cx.policy_finding(
+            p,
+            Some("spec.podSelector".to_string()),
+            CODE,
+            Severity::Warning,
+            message,
+        );
     }
 }

@@ -18,8 +18,8 @@ use crate::model::{Direction, PortEntry, PortRef};
 use super::context::{rule_field, Context};
 use super::dns::is_dns_port;
 
-pub(crate) const INGRESS: &str = "ingress-ports-from-anywhere";
-pub(crate) const EGRESS: &str = "egress-ports-to-anywhere";
+pub const INGRESS: &str = "ingress-ports-from-anywhere";
+pub const EGRESS: &str = "egress-ports-to-anywhere";
 
 /// `TCP 80, TCP 8000-8100, UDP dns, SCTP (all ports)`
 pub(crate) fn describe_ports(entries: &[PortEntry]) -> String {
@@ -29,7 +29,9 @@ pub(crate) fn describe_ports(entries: &[PortEntry]) -> String {
             let protocol = entry.protocol;
             match (&entry.port, entry.end_port) {
                 (None, _) => format!("{protocol} (all ports)"),
-                (Some(PortRef::Number(lo)), Some(hi)) if hi != *lo => format!("{protocol} {lo}-{hi}"),
+                (Some(PortRef::Number(lo)), Some(hi)) if hi != *lo => {
+                    format!("{protocol} {lo}-{hi}")
+                }
                 (Some(PortRef::Number(port)), _) => format!("{protocol} {port}"),
                 (Some(PortRef::Name(name)), _) => format!("{protocol} {name}"),
             }
@@ -42,7 +44,12 @@ pub(crate) fn check(cx: &mut Context) {
     let model = cx.model;
     for (p, policy) in model.policies.iter().enumerate() {
         for direction in [Direction::Ingress, Direction::Egress] {
-            for (i, rule) in policy.rules(direction).unwrap_or_default().iter().enumerate() {
+            for (i, rule) in policy
+                .rules(direction)
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+            {
                 if rule.peers.is_some() || rule.ports.is_empty() {
                     continue;
                 }

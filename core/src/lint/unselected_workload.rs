@@ -1,4 +1,4 @@
-//! `workload-not-selected` (warning): a workload that no NetworkPolicy selects, in a
+//! `workload-not-selected` (warning): a workload that no `NetworkPolicy` selects, in a
 //! namespace where policies do select other workloads.
 //!
 //! Namespaces are usually locked down as a whole; one workload left out (a label missing
@@ -16,7 +16,7 @@ use crate::engine::bitset::BitSet;
 
 use super::context::Context;
 
-pub(crate) const CODE: &str = "workload-not-selected";
+pub const CODE: &str = "workload-not-selected";
 
 pub(crate) fn check(cx: &mut Context) {
     let reach = cx.reach();
@@ -37,13 +37,22 @@ pub(crate) fn check(cx: &mut Context) {
     };
     for (w, &c) in classes.of_workload.iter().enumerate() {
         let class = &classes.classes[c];
-        if class.host_network || selected.contains(c) || selected_in_namespace[class.namespace] == 0 {
+        if class.host_network || selected.contains(c) || selected_in_namespace[class.namespace] == 0
+        {
+            continue;
+        }
+        if !cx.list_workload(
+            w,
+            CODE,
+            Severity::Warning,
+            "are not selected by any NetworkPolicy",
+        ) {
             continue;
         }
         let namespace = &classes.namespaces[class.namespace];
         let message = format!(
             "not selected by any NetworkPolicy in namespace {namespace}, while other workloads there are: {consequence}"
         );
-        cx.workload_finding(w, None, CODE, Severity::Warning, message, "are not selected by any NetworkPolicy");
+        cx.workload_finding(w, None, CODE, Severity::Warning, message);
     }
 }

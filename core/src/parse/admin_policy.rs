@@ -16,7 +16,9 @@ use serde::Deserialize;
 use super::decode::Problem;
 use super::validate::{self, join, Issues};
 use crate::ipset::IpSet;
-use crate::model::{AdminAction, AdminPeer, AdminPolicy, AdminRule, AdminSubject, PortEntry, PortRef};
+use crate::model::{
+    AdminAction, AdminPeer, AdminPolicy, AdminRule, AdminSubject, PortEntry, PortRef,
+};
 use crate::ports::Protocol;
 use crate::selector::Selector;
 use crate::source::Origin;
@@ -125,17 +127,31 @@ pub(crate) fn convert(
         match spec.priority {
             Some(p) if (0..=1000).contains(&p) => u32::try_from(p).ok(),
             Some(p) => {
-                issues.push(Problem::new("invalid-object", "spec.priority", format!("priority {p} must be between 0 and 1000")));
+                issues.push(Problem::new(
+                    "invalid-object",
+                    "spec.priority",
+                    format!("priority {p} must be between 0 and 1000"),
+                ));
                 None
             }
             None => {
-                issues.push(Problem::new("invalid-object", "spec.priority", "Required value"));
+                issues.push(Problem::new(
+                    "invalid-object",
+                    "spec.priority",
+                    "Required value",
+                ));
                 None
             }
         }
     };
     let subject = convert_subject(spec.subject.as_ref(), issues);
-    let ingress = convert_rules(spec.ingress.as_deref(), "ingress", baseline, issues, warnings);
+    let ingress = convert_rules(
+        spec.ingress.as_deref(),
+        "ingress",
+        baseline,
+        issues,
+        warnings,
+    );
     let egress = convert_rules(spec.egress.as_deref(), "egress", baseline, issues, warnings);
     if issues.len() > before {
         return None;
@@ -157,7 +173,9 @@ fn convert_subject(subject: Option<&RawSubject>, issues: &mut Issues) -> Option<
         Some(RawSubject {
             namespaces: Some(ns),
             pods: None,
-        }) => validate::selector(ns, &join(field, "namespaces"), issues).map(AdminSubject::Namespaces),
+        }) => {
+            validate::selector(ns, &join(field, "namespaces"), issues).map(AdminSubject::Namespaces)
+        }
         Some(RawSubject {
             namespaces: None,
             pods: Some(pods),
@@ -169,17 +187,29 @@ fn convert_subject(subject: Option<&RawSubject>, issues: &mut Issues) -> Option<
             namespaces: Some(_),
             pods: Some(_),
         }) => {
-            issues.push(Problem::new("invalid-object", field, "must specify exactly one of namespaces or pods, not both"));
+            issues.push(Problem::new(
+                "invalid-object",
+                field,
+                "must specify exactly one of namespaces or pods, not both",
+            ));
             None
         }
         _ => {
-            issues.push(Problem::new("invalid-object", field, "Required value: must specify namespaces or pods"));
+            issues.push(Problem::new(
+                "invalid-object",
+                field,
+                "Required value: must specify namespaces or pods",
+            ));
             None
         }
     }
 }
 
-fn namespaced_pod(raw: &RawNamespacedPod, field: &str, issues: &mut Issues) -> Option<(Selector, Selector)> {
+fn namespaced_pod(
+    raw: &RawNamespacedPod,
+    field: &str,
+    issues: &mut Issues,
+) -> Option<(Selector, Selector)> {
     let mut selector = |raw: Option<&LabelSelector>, name: &str| {
         let field = join(field, name);
         if let Some(raw) = raw {
@@ -206,19 +236,31 @@ fn convert_rules(
         let before = issues.len();
         let name = rule.name.clone().unwrap_or_default();
         if name.chars().count() > 100 {
-            issues.push(Problem::new("invalid-object", join(&field, "name"), "may not be more than 100 characters"));
+            issues.push(Problem::new(
+                "invalid-object",
+                join(&field, "name"),
+                "may not be more than 100 characters",
+            ));
         }
         let action = match rule.action.as_deref() {
             Some("Allow") => Some(AdminAction::Allow),
             Some("Deny") => Some(AdminAction::Deny),
             Some("Pass") if !baseline => Some(AdminAction::Pass),
             other => {
-                let allowed = if baseline { "\"Allow\", \"Deny\"" } else { "\"Allow\", \"Deny\", \"Pass\"" };
+                let allowed = if baseline {
+                    "\"Allow\", \"Deny\""
+                } else {
+                    "\"Allow\", \"Deny\", \"Pass\""
+                };
                 let message = match other {
                     Some(a) => format!("unsupported action {a:?}: supported values are {allowed}"),
                     None => format!("Required value: one of {allowed}"),
                 };
-                issues.push(Problem::new("invalid-object", join(&field, "action"), message));
+                issues.push(Problem::new(
+                    "invalid-object",
+                    join(&field, "action"),
+                    message,
+                ));
                 None
             }
         };
@@ -298,13 +340,19 @@ fn convert_peer(
     ];
     if set.iter().filter(|&&s| s).count() != 1 {
         issues.push(Problem::new(
-            if set.iter().any(|&s| s) { "invalid-object" } else { "empty-peer" },
+            if set.iter().any(|&s| s) {
+                "invalid-object"
+            } else {
+                "empty-peer"
+            },
             field,
             "must specify exactly one of namespaces, pods, nodes, networks or domainNames",
         ));
         return None;
     }
-    if direction == "ingress" && (peer.nodes.is_some() || peer.networks.is_some() || peer.domain_names.is_some()) {
+    if direction == "ingress"
+        && (peer.nodes.is_some() || peer.networks.is_some() || peer.domain_names.is_some())
+    {
         issues.push(Problem::new(
             "invalid-object",
             field,
@@ -313,7 +361,8 @@ fn convert_peer(
         return None;
     }
     if let Some(ns) = &peer.namespaces {
-        return validate::selector(ns, &join(field, "namespaces"), issues).map(AdminPeer::Namespaces);
+        return validate::selector(ns, &join(field, "namespaces"), issues)
+            .map(AdminPeer::Namespaces);
     }
     if let Some(pods) = &peer.pods {
         let (namespaces, pods) = namespaced_pod(pods, &join(field, "pods"), issues)?;
@@ -322,7 +371,11 @@ fn convert_peer(
     if let Some(networks) = &peer.networks {
         let networks_field = join(field, "networks");
         if networks.is_empty() {
-            issues.push(Problem::new("invalid-object", networks_field, "Required value: at least one CIDR"));
+            issues.push(Problem::new(
+                "invalid-object",
+                networks_field,
+                "Required value: at least one CIDR",
+            ));
             return None;
         }
         let mut set = IpSet::empty();
@@ -335,7 +388,11 @@ fn convert_peer(
         }
         return ok.then_some(AdminPeer::Networks(set));
     }
-    let what = if peer.nodes.is_some() { "nodes" } else { "domainNames" };
+    let what = if peer.nodes.is_some() {
+        "nodes"
+    } else {
+        "domainNames"
+    };
     warnings.push(Problem::new(
         "unsupported-peer",
         join(field, what),
@@ -346,10 +403,14 @@ fn convert_peer(
 
 /// One port entry; a named port becomes one entry per protocol (the name decides).
 fn convert_port(port: &RawPort, field: &str, issues: &mut Issues) -> Vec<PortEntry> {
-    let count = [port.port_number.is_some(), port.named_port.is_some(), port.port_range.is_some()]
-        .iter()
-        .filter(|&&s| s)
-        .count();
+    let count = [
+        port.port_number.is_some(),
+        port.named_port.is_some(),
+        port.port_range.is_some(),
+    ]
+    .iter()
+    .filter(|&&s| s)
+    .count();
     if count != 1 {
         issues.push(Problem::new(
             "invalid-port",
@@ -359,7 +420,11 @@ fn convert_port(port: &RawPort, field: &str, issues: &mut Issues) -> Vec<PortEnt
         return Vec::new();
     }
     if let Some(number) = &port.port_number {
-        let protocol = validate::protocol(number.protocol.as_deref(), &join(field, "portNumber.protocol"), issues);
+        let protocol = validate::protocol(
+            number.protocol.as_deref(),
+            &join(field, "portNumber.protocol"),
+            issues,
+        );
         let port_field = join(field, "portNumber.port");
         let Some(value) = number.port else {
             issues.push(Problem::new("invalid-port", port_field, "Required value"));
@@ -377,7 +442,11 @@ fn convert_port(port: &RawPort, field: &str, issues: &mut Issues) -> Vec<PortEnt
     }
     if let Some(name) = &port.named_port {
         if let Err(message) = validate::check_port_name(name) {
-            issues.push(Problem::new("invalid-port", join(field, "namedPort"), message));
+            issues.push(Problem::new(
+                "invalid-port",
+                join(field, "namedPort"),
+                message,
+            ));
             return Vec::new();
         }
         return Protocol::ALL
@@ -392,7 +461,11 @@ fn convert_port(port: &RawPort, field: &str, issues: &mut Issues) -> Vec<PortEnt
     let Some(range) = &port.port_range else {
         return Vec::new();
     };
-    let protocol = validate::protocol(range.protocol.as_deref(), &join(field, "portRange.protocol"), issues);
+    let protocol = validate::protocol(
+        range.protocol.as_deref(),
+        &join(field, "portRange.protocol"),
+        issues,
+    );
     let mut bound = |value: Option<i32>, name: &str| {
         let f = join(field, &format!("portRange.{name}"));
         if let Some(v) = value {
@@ -474,7 +547,10 @@ spec:
 
     #[test]
     fn validation() {
-        let (p, issues, _) = anp("metadata: {name: a}\nspec: {subject: {namespaces: {}}}", false);
+        let (p, issues, _) = anp(
+            "metadata: {name: a}\nspec: {subject: {namespaces: {}}}",
+            false,
+        );
         assert!(p.is_none());
         assert_eq!(issues[0].field, "spec.priority");
         let (p, issues, _) = anp(
@@ -491,7 +567,10 @@ spec:
         let codes: Vec<_> = issues.iter().map(|i| (i.code, i.field.as_str())).collect();
         assert_eq!(
             codes,
-            vec![("empty-peer", "spec.egress[0].to[0]"), ("invalid-end-port", "spec.egress[0].ports[0].portRange.end")]
+            vec![
+                ("empty-peer", "spec.egress[0].to[0]"),
+                ("invalid-end-port", "spec.egress[0].ports[0].portRange.end")
+            ]
         );
     }
 }

@@ -45,34 +45,57 @@ impl Problem {
 }
 
 /// Deserialises `T` from a document's text or a list item's value.
+///
+/// The fast path deserialises directly; only when that fails is the object read again
+/// through `serde_path_to_error` to learn the field path (tracking the path costs an
+/// allocation per key, which is most of a typed read's overhead on valid input).
 pub(crate) fn decode<T: DeserializeOwned>(source: Source<'_>) -> Result<T, Problem> {
     match source {
         Source::Document(doc) => match doc.format {
             Format::Yaml => {
-                let de = serde_yaml::Deserializer::from_str(doc.text);
-                serde_path_to_error::deserialize(de).map_err(|e| {
+                T::deserialize(serde_yaml::Deserializer::from_str(doc.text)).map_err(|_| {
                     // Only on failure: is the document valid YAML at all?
                     if let Err(syntax) = serde_yaml::from_str::<IgnoredAny>(doc.text) {
                         return yaml_problem(&syntax, "");
                     }
-                    let path = path_string(e.path());
-                    yaml_problem(e.inner(), &path)
+                    let de = serde_yaml::Deserializer::from_str(doc.text);
+                    match serde_path_to_error::deserialize::<_, T>(de) {
+                        Err(e) => {
+                            let path = path_string(e.path());
+                            let mut problem = yaml_problem(e.inner(), &path);
+                            if problem.line.is_none() {
+                                // Some reader errors carry no position: find the field instead.
+                                problem.line = super::locate::field_line(doc.text, 1, &path);
+                            }
+                            problem
+                        }
+                        Ok(_) => Problem::new("invalid-object", "", "could not be read"),
+                    }
                 })
             }
             Format::Json => {
-                let mut de = serde_json::Deserializer::from_str(doc.text);
-                let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-                    let path = path_string(e.path());
-                    json_problem(e.inner(), &path)
-                })?;
-                de.end().map_err(|e| json_problem(&e, ""))?;
-                Ok(value)
+                let read = |tracked: bool| -> Result<T, Problem> {
+                    let mut de = serde_json::Deserializer::from_str(doc.text);
+                    let value = if tracked {
+                        serde_path_to_error::deserialize(&mut de)
+                            .map_err(|e| json_problem(e.inner(), &path_string(e.path())))?
+                    } else {
+                        T::deserialize(&mut de).map_err(|e| json_problem(&e, ""))?
+                    };
+                    de.end().map_err(|e| json_problem(&e, ""))?;
+                    Ok(value)
+                };
+                read(false).or_else(|_| read(true))
             }
         },
-        Source::Value(value) => serde_path_to_error::deserialize(value).map_err(|e| {
-            let path = path_string(e.path());
-            let message = e.inner().to_string();
-            Problem::new(limit_code(&message).unwrap_or("invalid-object"), path, message)
+        Source::Value(value) => T::deserialize(value).or_else(|_| {
+            serde_path_to_error::deserialize(value).map_err(|e| {
+                let message = e.inner().to_string();
+                if limit_code(&message).is_some() {
+                    return unreadable("YAML", &message, None);
+                }
+                Problem::new("invalid-object", path_string(e.path()), message)
+            })
         }),
     }
 }
@@ -89,8 +112,29 @@ fn path_string(path: &serde_path_to_error::Path) -> String {
 /// Resource limits of the YAML reader are reported like syntax errors: the document
 /// cannot be read, whatever its kind.
 fn limit_code(message: &str) -> Option<&'static str> {
-    (message.contains("recursion limit exceeded") || message.contains("repetition limit exceeded"))
-        .then_some("yaml-syntax")
+    limit_note(message).map(|_| "yaml-syntax")
+}
+
+/// What a reader limit means, for the message.
+fn limit_note(message: &str) -> Option<&'static str> {
+    if message.contains("recursion limit exceeded") {
+        Some(" (nested more than 128 levels deep)")
+    } else if message.contains("repetition limit exceeded") {
+        Some(" (aliases expand to too many nodes: a YAML alias bomb?)")
+    } else {
+        None
+    }
+}
+
+/// A document the reader gave up on: the field path is noise, the line says where.
+fn unreadable(format: &str, message: &str, line: Option<usize>) -> Problem {
+    let note = limit_note(message).unwrap_or_default();
+    Problem {
+        code: "yaml-syntax",
+        field: String::new(),
+        message: format!("invalid {format}: {}{note}", drop_positions(message)),
+        line,
+    }
 }
 
 /// A `serde_yaml` error as a problem; `path` is the serde path of a type error (empty for
@@ -105,19 +149,13 @@ pub(crate) fn yaml_problem(error: &serde_yaml::Error, path: &str) -> Problem {
             message = message[i + 2..].to_string();
         }
     }
-    let code = if path.is_empty() {
-        "yaml-syntax"
-    } else {
-        limit_code(&message).unwrap_or("invalid-object")
-    };
-    if code == "yaml-syntax" {
-        message = format!("invalid YAML: {message}");
+    if path.is_empty() || limit_code(&message).is_some() {
         // Positions inside libyaml messages ("while parsing a block mapping at line 2
-        // column 1") are relative to the document; drop them, the location says where.
-        message = drop_positions(&message);
+        // column 1") are relative to the document; they are dropped, the location says where.
+        return unreadable("YAML", &message, line);
     }
     Problem {
-        code,
+        code: "invalid-object",
         field: path.to_string(),
         message,
         line,
@@ -132,28 +170,25 @@ pub(crate) fn json_problem(error: &serde_json::Error, path: &str) -> Problem {
         error.classify(),
         serde_json::error::Category::Syntax | serde_json::error::Category::Eof
     );
-    let code = if syntax || path.is_empty() {
-        "yaml-syntax"
-    } else {
-        limit_code(&message).unwrap_or("invalid-object")
-    };
-    let message = if code == "yaml-syntax" {
-        format!("invalid JSON: {message}")
-    } else {
-        message
-    };
+    let line = (error.line() > 0).then(|| error.line());
+    if syntax || path.is_empty() || limit_code(&message).is_some() {
+        return unreadable("JSON", &message, line);
+    }
     Problem {
-        code,
-        field: if syntax { String::new() } else { path.to_string() },
+        code: "invalid-object",
+        field: path.to_string(),
         message,
-        line: (error.line() > 0).then(|| error.line()),
+        line,
     }
 }
 
 /// Removes a trailing ` at line N column M` from a serde message.
 fn strip_position(message: &str) -> &str {
     match message.rfind(" at line ") {
-        Some(i) if position_len(&message[i + " at line ".len()..]) == Some(message.len() - i - " at line ".len()) => {
+        Some(i)
+            if position_len(&message[i + " at line ".len()..])
+                == Some(message.len() - i - " at line ".len()) =>
+        {
             &message[..i]
         }
         _ => message,
@@ -216,7 +251,11 @@ mod tests {
         assert_eq!(problem.code, "yaml-syntax");
         assert_eq!(problem.field, "");
         assert!(problem.line.is_some());
-        assert!(!problem.message.contains(" at line "), "{}", problem.message);
+        assert!(
+            !problem.message.contains(" at line "),
+            "{}",
+            problem.message
+        );
     }
 
     #[test]
@@ -233,6 +272,9 @@ mod tests {
             drop_positions("did not find expected key at line 5 column 3, while parsing a block mapping at line 2 column 1"),
             "did not find expected key, while parsing a block mapping"
         );
-        assert_eq!(strip_position("invalid type: map at line 3 column 4"), "invalid type: map");
+        assert_eq!(
+            strip_position("invalid type: map at line 3 column 4"),
+            "invalid type: map"
+        );
     }
 }

@@ -75,12 +75,17 @@ pub(crate) fn split_yaml(text: &str) -> Vec<Document<'_>> {
     let mut start = 0;
     let mut start_line = 1;
     let mut explicit = false;
-    let mut offset = 0;
+    // Line numbers are counted lazily, from one candidate marker line to the next.
+    let mut counted = 0;
     let mut line_no = 1;
     // Chunks as (start, end, first line, explicit).
     let mut chunks: Vec<(usize, usize, usize, bool)> = Vec::new();
-    while offset < text.len() {
-        let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1);
+    for offset in marker_candidates(text) {
+        line_no += text[counted..offset].matches('\n').count();
+        counted = offset;
+        let line_end = text[offset..]
+            .find('\n')
+            .map_or(text.len(), |i| offset + i + 1);
         let line = &text[offset..line_end];
         match marker(line) {
             Some(Marker::Start { rest }) => {
@@ -98,8 +103,6 @@ pub(crate) fn split_yaml(text: &str) -> Vec<Document<'_>> {
             }
             None => {}
         }
-        offset = line_end;
-        line_no += 1;
     }
     chunks.push((start, text.len(), start_line, explicit));
     for (start, end, first_line, explicit) in chunks {
@@ -118,6 +121,19 @@ pub(crate) fn split_yaml(text: &str) -> Vec<Document<'_>> {
     docs
 }
 
+/// Offsets of the lines that start with `---` or `...`, in order.
+fn marker_candidates(text: &str) -> Vec<usize> {
+    let mut offsets: Vec<usize> = ["\n---", "\n..."]
+        .iter()
+        .flat_map(|pattern| text.match_indices(pattern).map(|(i, _)| i + 1))
+        .collect();
+    if text.starts_with("---") || text.starts_with("...") {
+        offsets.push(0);
+    }
+    offsets.sort_unstable();
+    offsets
+}
+
 enum Marker {
     /// `---`; `rest` is the length of the content following the marker on its line.
     Start { rest: usize },
@@ -126,6 +142,9 @@ enum Marker {
 }
 
 fn marker(line: &str) -> Option<Marker> {
+    if !matches!(line.as_bytes().first(), Some(b'-' | b'.')) {
+        return None;
+    }
     let trimmed = line.trim_end_matches(['\n', '\r']);
     if let Some(after) = trimmed.strip_prefix("---") {
         if after.is_empty() {
@@ -214,7 +233,13 @@ mod tests {
     #[test]
     fn end_markers_and_content_on_separator_line() {
         let docs = summary("a: 1\n...\n--- {b: 2}\n...\n");
-        assert_eq!(docs, vec![(0, 1, 1, "a: 1\n".to_string()), (1, 3, 3, "{b: 2}\n".to_string())]);
+        assert_eq!(
+            docs,
+            vec![
+                (0, 1, 1, "a: 1\n".to_string()),
+                (1, 3, 3, "{b: 2}\n".to_string())
+            ]
+        );
         // `---x` and `....` are content, not markers.
         assert_eq!(split("---x: 1\n").len(), 1);
         assert_eq!(split("a: |\n ---\n").len(), 1);

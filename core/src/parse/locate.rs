@@ -45,7 +45,11 @@ enum Tok<'a> {
     /// A `- ` sequence item marker.
     Dash,
     /// `key:` with the text after the colon (trimmed, comment included).
-    Entry { key: &'a str, value: &'a str, value_offset: usize },
+    Entry {
+        key: &'a str,
+        value: &'a str,
+        value_offset: usize,
+    },
     /// Anything else: a scalar, a flow collection, a continuation line.
     Other,
 }
@@ -145,14 +149,20 @@ fn split_key(rest: &str) -> Option<(&str, &str, usize)> {
             (rest[..colon].trim_end(), &rest[colon..])
         }
     };
-    let after_colon = after_key.trim_start_matches([' ', '\t']).strip_prefix(':')?;
+    let after_colon = after_key
+        .trim_start_matches([' ', '\t'])
+        .strip_prefix(':')?;
     if !(after_colon.is_empty() || after_colon.starts_with([' ', '\t'])) {
         return None;
     }
     let value = after_colon.trim_start_matches([' ', '\t']);
     let value_start = rest.len() - value.len();
     // Anchors and tags before a block value are not inline values.
-    let value = if value.starts_with(['&', '!']) && !value.contains(' ') { "" } else { value };
+    let value = if value.starts_with(['&', '!']) && !value.contains(' ') {
+        ""
+    } else {
+        value
+    };
     let value = if value.starts_with('#') { "" } else { value };
     Some((key, value, value_start))
 }
@@ -241,7 +251,14 @@ fn block_find(text: &str, toks: &[Token<'_>], field: &str) -> Option<usize> {
         let Some((t, after)) = found else { break };
         best = Some(toks[t].offset);
         rest = after;
-        let Tok::Entry { value, value_offset, .. } = toks[t].kind else { break };
+        let Tok::Entry {
+            value,
+            value_offset,
+            ..
+        } = toks[t].kind
+        else {
+            break;
+        };
         if !value.is_empty() {
             if !rest.is_empty() && value.starts_with(['{', '[']) {
                 return flow_find(text, value_offset, rest).1.or(best);
@@ -250,7 +267,9 @@ fn block_find(text: &str, toks: &[Token<'_>], field: &str) -> Option<usize> {
         }
         lo = t + 1;
         hi = (lo..hi)
-            .find(|&i| toks[i].indent < level || (toks[i].indent == level && toks[i].kind != Tok::Dash))
+            .find(|&i| {
+                toks[i].indent < level || (toks[i].indent == level && toks[i].kind != Tok::Dash)
+            })
             .unwrap_or(hi);
     }
     best
@@ -344,8 +363,9 @@ fn skip_space(bytes: &[u8], mut pos: usize) -> usize {
 fn read_key(text: &str, pos: usize) -> (Option<&str>, usize) {
     let bytes = text.as_bytes();
     if let Some(&q @ (b'"' | b'\'')) = bytes.get(pos) {
-        return closing_quote(&text[pos..], q)
-            .map_or((None, text.len()), |end| (Some(&text[pos + 1..pos + end]), pos + end + 1));
+        return closing_quote(&text[pos..], q).map_or((None, text.len()), |end| {
+            (Some(&text[pos + 1..pos + end]), pos + end + 1)
+        });
     }
     let mut end = pos;
     while let Some(&b) = bytes.get(end) {
@@ -429,7 +449,10 @@ spec:
         assert_eq!(at("metadata.labels.app.kubernetes.io/name"), Some(6));
         assert_eq!(at("spec.podSelector"), Some(8));
         assert_eq!(at("spec.ingress[0]"), Some(10));
-        assert_eq!(at("spec.ingress[0].from[0].podSelector.matchLabels"), Some(12));
+        assert_eq!(
+            at("spec.ingress[0].from[0].podSelector.matchLabels"),
+            Some(12)
+        );
         assert_eq!(at("spec.ingress[0].from[1].ipBlock.cidr"), Some(14));
         assert_eq!(at("spec.ingress[0].from[1].ipBlock.except[0]"), Some(16));
         assert_eq!(at("spec.ingress[0].ports[1].port"), Some(19));
@@ -455,7 +478,10 @@ spec:
         assert_eq!(field_line(json, 1, "kind"), Some(2));
         assert_eq!(field_line(json, 1, "items[0]"), Some(4));
         assert_eq!(field_line(json, 1, "items[1].kind"), Some(6));
-        assert_eq!(field_line(json, 1, "items[1].spec.containers[0].name"), Some(7));
+        assert_eq!(
+            field_line(json, 1, "items[1].spec.containers[0].name"),
+            Some(7)
+        );
         assert_eq!(field_line(json, 1, "items[1].metadata"), Some(5));
     }
 

@@ -2,19 +2,26 @@
 //! validate them like the API server, and keep every object's origin.
 //!
 //! The steps, each in its own module:
-//! 1. [`documents`]: a file becomes documents (YAML `---` streams; JSON is one document),
+//! 1. `documents`: a file becomes documents (YAML `---` streams; JSON is one document),
 //!    split by hand so one broken document cannot hide the others;
-//! 2. [`kinds`]: each document's `apiVersion`/`kind` is sniffed cheaply; kinds we do not
+//! 2. `kinds`: each document's `apiVersion`/`kind` is sniffed cheaply; kinds we do not
 //!    model are counted in [`Model::skipped`] and never read further; `List`s and typed
 //!    lists (`PodList`, …) are opened and their items read one by one;
-//! 3. [`decode`]: a modelled object is deserialised once into its k8s-openapi type (or our
+//! 3. `decode`: a modelled object is deserialised once into its k8s-openapi type (or our
 //!    own structs for admin policies), with errors naming the field path;
-//! 4. [`workloads`], [`network_policy`], [`admin_policy`]: conversion to the model with the
-//!    API server's defaults and validation ([`validate`]); an invalid object becomes
+//! 4. `workloads`, `network_policy`, `admin_policy`: conversion to the model with the
+//!    API server's defaults and validation (`validate`); an invalid object becomes
 //!    diagnostics and is skipped, everything else is still analysed;
 //! 5. finally workloads fold into their controllers and every referenced namespace exists.
 //!
-//! Every diagnostic names file, document, object, field path and line ([`locate`]).
+//! Every diagnostic names file, document, object, field path and line (`locate`). Codes:
+//! - errors (the object or document is skipped): `yaml-syntax` (unreadable YAML/JSON, also
+//!   nesting or alias limits), `not-kubernetes`, `invalid-object` (wrong type, missing
+//!   required field), `invalid-name`, `invalid-label`, `invalid-selector`, `invalid-cidr`,
+//!   `invalid-except`, `ipblock-with-selector`, `empty-peer`, `invalid-port`,
+//!   `invalid-end-port`, `invalid-protocol`, `invalid-policy-type`, `duplicate-object`;
+//! - warnings: `unsupported-api-version` (a modelled kind at a removed API version, counted
+//!   as skipped), `unsupported-peer` (admin policy `nodes`/`domainNames` peers).
 //!
 //! ```
 //! use netreach_core::{parse::parse, Options, SourceFile};
@@ -99,7 +106,9 @@ enum Class {
     Namespace,
     Service,
     NetworkPolicy,
-    Admin { baseline: bool },
+    Admin {
+        baseline: bool,
+    },
     /// `kind: List`, or a typed list whose items are `(apiVersion, kind)`.
     List(Option<(String, String)>),
     /// A modelled kind at an API version current clusters no longer serve.
@@ -110,7 +119,9 @@ enum Class {
 fn classify(api_version: &str, kind: &str) -> Class {
     let modelled = match (api_version, kind) {
         ("v1", "Pod") => Some(Class::Workload(WorkloadKind::Pod)),
-        ("v1", "ReplicationController") => Some(Class::Workload(WorkloadKind::ReplicationController)),
+        ("v1", "ReplicationController") => {
+            Some(Class::Workload(WorkloadKind::ReplicationController))
+        }
         ("apps/v1", "Deployment") => Some(Class::Workload(WorkloadKind::Deployment)),
         ("apps/v1", "StatefulSet") => Some(Class::Workload(WorkloadKind::StatefulSet)),
         ("apps/v1", "DaemonSet") => Some(Class::Workload(WorkloadKind::DaemonSet)),
@@ -121,7 +132,9 @@ fn classify(api_version: &str, kind: &str) -> Class {
         ("v1", "Service") => Some(Class::Service),
         ("networking.k8s.io/v1", "NetworkPolicy") => Some(Class::NetworkPolicy),
         (admin_policy::API_VERSION, "AdminNetworkPolicy") => Some(Class::Admin { baseline: false }),
-        (admin_policy::API_VERSION, "BaselineAdminNetworkPolicy") => Some(Class::Admin { baseline: true }),
+        (admin_policy::API_VERSION, "BaselineAdminNetworkPolicy") => {
+            Some(Class::Admin { baseline: true })
+        }
         _ => None,
     };
     if let Some(class) = modelled {
@@ -137,10 +150,20 @@ fn classify(api_version: &str, kind: &str) -> Class {
         };
     }
     let known = WorkloadKind::parse(kind).is_some()
-        || matches!(kind, "NetworkPolicy" | "AdminNetworkPolicy" | "BaselineAdminNetworkPolicy");
+        || matches!(
+            kind,
+            "NetworkPolicy" | "AdminNetworkPolicy" | "BaselineAdminNetworkPolicy"
+        );
     let known_group = matches!(
         api_version.split('/').next(),
-        Some("extensions" | "apps" | "batch" | "networking.k8s.io" | "policy.networking.k8s.io" | "v1")
+        Some(
+            "extensions"
+                | "apps"
+                | "batch"
+                | "networking.k8s.io"
+                | "policy.networking.k8s.io"
+                | "v1"
+        )
     );
     if known && known_group {
         Class::Removed
@@ -178,7 +201,8 @@ impl Ctx<'_> {
     /// The file line of a field (relative to the object), or of the object itself.
     fn line(&self, field: &str) -> usize {
         let full = self.full_field(field);
-        locate::field_line(self.doc.text, self.doc.first_line, &full).unwrap_or(self.doc.content_line)
+        locate::field_line(self.doc.text, self.doc.first_line, &full)
+            .unwrap_or(self.doc.content_line)
     }
 
     fn location(&self, object: Option<ObjectRef>, field: &str, line: usize) -> Location {
@@ -218,8 +242,10 @@ struct Parser {
     model: Model,
     workloads: Vec<RawWorkload>,
     admin_policies: Vec<AdminPolicy>,
-    /// `(kind, namespace, name)` → where it was first defined.
-    seen: HashMap<(String, String, String), Location>,
+    /// Every object kept so far → where it was first defined (path, document, line).
+    seen: HashMap<ObjectRef, (usize, usize, usize)>,
+    /// Paths of the files read so far (`seen` refers to them by index).
+    paths: Vec<String>,
 }
 
 impl Parser {
@@ -235,10 +261,12 @@ impl Parser {
             workloads: Vec::new(),
             admin_policies: Vec::new(),
             seen: HashMap::new(),
+            paths: Vec::new(),
         }
     }
 
     fn file(&mut self, file: &SourceFile) {
+        self.paths.push(file.path.clone());
         let docs = documents::split(&file.text);
         if let [doc] = docs.as_slice() {
             if doc.format == Format::Json {
@@ -265,8 +293,17 @@ impl Parser {
         }
     }
 
-    fn document(&mut self, file: &SourceFile, doc: &Document<'_>, sniffed: Result<Sniffed, Problem>) {
-        let ctx = Ctx { file, doc, item: None };
+    fn document(
+        &mut self,
+        file: &SourceFile,
+        doc: &Document<'_>,
+        sniffed: Result<Sniffed, Problem>,
+    ) {
+        let ctx = Ctx {
+            file,
+            doc,
+            item: None,
+        };
         match sniffed {
             Err(problem) => self.report(&ctx, None, problem, Severity::Error),
             Ok(Sniffed::Empty) => {}
@@ -280,19 +317,34 @@ impl Parser {
 
     fn not_kubernetes(&mut self, ctx: &Ctx<'_>, what: &str) {
         let message = format!("not a Kubernetes object: expected a mapping with `apiVersion` and `kind`, found {what}");
-        self.report(ctx, None, Problem::new("not-kubernetes", "", message), Severity::Error);
+        self.report(
+            ctx,
+            None,
+            Problem::new("not-kubernetes", "", message),
+            Severity::Error,
+        );
     }
 
     fn no_kind(&mut self, ctx: &Ctx<'_>) {
         let message = "not a Kubernetes object: no `kind`";
-        self.report(ctx, None, Problem::new("not-kubernetes", "", message), Severity::Error);
+        self.report(
+            ctx,
+            None,
+            Problem::new("not-kubernetes", "", message),
+            Severity::Error,
+        );
     }
 
     fn object(&mut self, ctx: &Ctx<'_>, source: Source<'_>, api_version: Option<&str>, kind: &str) {
         let Some(api_version) = api_version.filter(|a| !a.is_empty()) else {
             let object = self.name_of(source, kind, true);
             let message = format!("{kind} without `apiVersion`");
-            self.report(ctx, object, Problem::new("invalid-object", "apiVersion", message), Severity::Error);
+            self.report(
+                ctx,
+                object,
+                Problem::new("invalid-object", "apiVersion", message),
+                Severity::Error,
+            );
             return;
         };
         match classify(api_version, kind) {
@@ -311,7 +363,12 @@ impl Parser {
                 let message = format!(
                     "{kind} {api_version} is not served by current Kubernetes versions; netreach reads only the current API version, so this object is skipped"
                 );
-                self.report(ctx, object, Problem::new("unsupported-api-version", "apiVersion", message), Severity::Warning);
+                self.report(
+                    ctx,
+                    object,
+                    Problem::new("unsupported-api-version", "apiVersion", message),
+                    Severity::Warning,
+                );
                 self.skip(ctx, source, api_version, kind);
             }
             Class::Other => self.skip(ctx, source, api_version, kind),
@@ -324,17 +381,27 @@ impl Parser {
             Err(problem) => return self.report(ctx, None, problem, Severity::Error),
         };
         for (i, item) in list.items.iter().flatten().enumerate() {
-            let item_ctx = Ctx { item: Some(i), ..*ctx };
+            let item_ctx = Ctx {
+                item: Some(i),
+                ..*ctx
+            };
             match kinds::sniff_value(item) {
                 Sniffed::Empty => {}
                 Sniffed::NotMapping(what) => self.not_kubernetes(&item_ctx, what),
                 Sniffed::NoKind => match item_type {
-                    Some((api_version, kind)) => self.object(&item_ctx, Source::Value(item), Some(api_version), kind),
+                    Some((api_version, kind)) => {
+                        self.object(&item_ctx, Source::Value(item), Some(api_version), kind);
+                    }
                     None => self.no_kind(&item_ctx),
                 },
                 Sniffed::Object { api_version, kind } => {
                     let inferred = item_type.map(|(a, _)| a.as_str());
-                    self.object(&item_ctx, Source::Value(item), api_version.as_deref().or(inferred), &kind);
+                    self.object(
+                        &item_ctx,
+                        Source::Value(item),
+                        api_version.as_deref().or(inferred),
+                        &kind,
+                    );
                 }
             }
         }
@@ -365,7 +432,9 @@ impl Parser {
         let meta = meta.metadata?;
         let name = meta.name.filter(|n| !n.is_empty())?;
         let namespace = if namespaced {
-            meta.namespace.filter(|n| !n.is_empty()).unwrap_or_else(|| self.default_namespace.clone())
+            meta.namespace
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| self.default_namespace.clone())
         } else {
             String::new()
         };
@@ -377,7 +446,13 @@ impl Parser {
     }
 
     /// Name and namespace of a decoded object, checked like the API server.
-    fn identity(&self, kind: &str, meta: &ObjectMeta, namespaced: bool, issues: &mut Issues) -> ObjectRef {
+    fn identity(
+        &self,
+        kind: &str,
+        meta: &ObjectMeta,
+        namespaced: bool,
+        issues: &mut Issues,
+    ) -> ObjectRef {
         let name = match (&meta.name, &meta.generate_name) {
             (Some(name), _) if !name.is_empty() => {
                 let valid = if kind == "Namespace" || kind == "Service" {
@@ -396,7 +471,11 @@ impl Parser {
             }
             (_, Some(prefix)) if !prefix.is_empty() => prefix.clone(),
             _ => {
-                issues.push(Problem::new("invalid-object", "metadata.name", "Required value: name or generateName is required"));
+                issues.push(Problem::new(
+                    "invalid-object",
+                    "metadata.name",
+                    "Required value: name or generateName is required",
+                ));
                 String::new()
             }
         };
@@ -457,18 +536,17 @@ impl Parser {
 
     /// Registers an object; false (with a diagnostic) when it is a duplicate.
     fn first_definition(&mut self, ctx: &Ctx<'_>, object: &ObjectRef) -> bool {
-        let key = (object.kind.clone(), object.namespace.clone(), object.name.clone());
-        let here = ctx.location(Some(object.clone()), "", ctx.line(""));
-        if let Some(first) = self.seen.get(&key) {
+        if let Some(&(path, document, line)) = self.seen.get(object) {
             let message = format!(
-                "defined more than once; this definition is ignored, the first is at {}:{} (document {})",
-                first.path, first.line, first.document
+                "defined more than once; this definition is ignored, the first is at {}:{line} (document {document})",
+                self.paths[path]
             );
             let problem = Problem::new("duplicate-object", "", message);
             self.report(ctx, Some(object.clone()), problem, Severity::Error);
             return false;
         }
-        self.seen.insert(key, here);
+        let here = (self.paths.len() - 1, ctx.doc.index, ctx.line(""));
+        self.seen.insert(object.clone(), here);
         true
     }
 
@@ -486,7 +564,14 @@ impl Parser {
         };
         let mut issues = Issues::new();
         let object = self.identity(kind.as_str(), &parts.meta, true, &mut issues);
-        let raw = workloads::build(kind, parts, &object.namespace, &object.name, ctx.origin(), &mut issues);
+        let raw = workloads::build(
+            kind,
+            parts,
+            &object.namespace,
+            &object.name,
+            ctx.origin(),
+            &mut issues,
+        );
         if !self.check(ctx, &object, issues) {
             return;
         }
@@ -498,7 +583,8 @@ impl Parser {
     }
 
     fn namespace(&mut self, ctx: &Ctx<'_>, source: Source<'_>) {
-        let Some(ns) = self.decode_or_report::<core::Namespace>(ctx, source, "Namespace", false) else {
+        let Some(ns) = self.decode_or_report::<core::Namespace>(ctx, source, "Namespace", false)
+        else {
             return;
         };
         let mut issues = Issues::new();
@@ -521,13 +607,21 @@ impl Parser {
     }
 
     fn service(&mut self, ctx: &Ctx<'_>, source: Source<'_>) {
-        let Some(service) = self.decode_or_report::<core::Service>(ctx, source, "Service", true) else {
+        let Some(service) = self.decode_or_report::<core::Service>(ctx, source, "Service", true)
+        else {
             return;
         };
         let mut issues = Issues::new();
         let object = self.identity("Service", &service.metadata, true, &mut issues);
-        validate::labels(service.metadata.labels.as_ref(), "metadata.labels", &mut issues);
-        let selector = service.spec.and_then(|s| s.selector).filter(|s| !s.is_empty());
+        validate::labels(
+            service.metadata.labels.as_ref(),
+            "metadata.labels",
+            &mut issues,
+        );
+        let selector = service
+            .spec
+            .and_then(|s| s.selector)
+            .filter(|s| !s.is_empty());
         validate::labels(selector.as_ref(), "spec.selector", &mut issues);
         if !self.check(ctx, &object, issues) || !self.first_definition(ctx, &object) {
             return;
@@ -541,13 +635,25 @@ impl Parser {
     }
 
     fn network_policy(&mut self, ctx: &Ctx<'_>, source: Source<'_>) {
-        let Some(policy) = self.decode_or_report::<networking::NetworkPolicy>(ctx, source, "NetworkPolicy", true) else {
+        let Some(policy) =
+            self.decode_or_report::<networking::NetworkPolicy>(ctx, source, "NetworkPolicy", true)
+        else {
             return;
         };
         let mut issues = Issues::new();
         let object = self.identity("NetworkPolicy", &policy.metadata, true, &mut issues);
-        validate::labels(policy.metadata.labels.as_ref(), "metadata.labels", &mut issues);
-        let converted = network_policy::convert(&policy, &object.namespace, &object.name, ctx.origin(), &mut issues);
+        validate::labels(
+            policy.metadata.labels.as_ref(),
+            "metadata.labels",
+            &mut issues,
+        );
+        let converted = network_policy::convert(
+            &policy,
+            &object.namespace,
+            &object.name,
+            ctx.origin(),
+            &mut issues,
+        );
         if !self.check(ctx, &object, issues) {
             return;
         }
@@ -564,13 +670,22 @@ impl Parser {
         } else {
             "AdminNetworkPolicy"
         };
-        let Some(raw) = self.decode_or_report::<admin_policy::RawAdminPolicy>(ctx, source, kind, false) else {
+        let Some(raw) =
+            self.decode_or_report::<admin_policy::RawAdminPolicy>(ctx, source, kind, false)
+        else {
             return;
         };
         let mut issues = Issues::new();
         let mut warnings = Issues::new();
         let object = self.identity(kind, &raw.metadata, false, &mut issues);
-        let converted = admin_policy::convert(&raw, &object.name, baseline, ctx.origin(), &mut issues, &mut warnings);
+        let converted = admin_policy::convert(
+            &raw,
+            &object.name,
+            baseline,
+            ctx.origin(),
+            &mut issues,
+            &mut warnings,
+        );
         for warning in warnings {
             self.report(ctx, Some(object.clone()), warning, Severity::Warning);
         }
@@ -589,7 +704,13 @@ impl Parser {
     }
 
     /// Turns a problem into a located diagnostic.
-    fn report(&mut self, ctx: &Ctx<'_>, object: Option<ObjectRef>, problem: Problem, severity: Severity) {
+    fn report(
+        &mut self,
+        ctx: &Ctx<'_>,
+        object: Option<ObjectRef>,
+        problem: Problem,
+        severity: Severity,
+    ) {
         let line = match problem.line {
             // serde's own position, when it read the document text itself.
             Some(line) if ctx.item.is_none() && line > 0 => ctx.doc.first_line + line - 1,
@@ -615,7 +736,7 @@ impl Parser {
 
     fn finish(mut self) -> Model {
         let mut model = std::mem::take(&mut self.model);
-        model.workloads = workloads::fold(&self.workloads);
+        model.workloads = workloads::fold(self.workloads);
         let referenced = model
             .workloads
             .iter()
@@ -636,9 +757,14 @@ impl Parser {
             }
         }
         model.namespaces.extend(implicit);
-        model.policies.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
-        model.services.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
-        self.admin_policies.sort_by(|a, b| (a.priority, &a.name).cmp(&(b.priority, &b.name)));
+        model
+            .policies
+            .sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+        model
+            .services
+            .sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+        self.admin_policies
+            .sort_by(|a, b| (a.priority, &a.name).cmp(&(b.priority, &b.name)));
         model.admin_policies = self.admin_policies;
         model
     }
@@ -650,7 +776,10 @@ mod tests {
 
     #[test]
     fn classification() {
-        assert_eq!(classify("apps/v1", "Deployment"), Class::Workload(WorkloadKind::Deployment));
+        assert_eq!(
+            classify("apps/v1", "Deployment"),
+            Class::Workload(WorkloadKind::Deployment)
+        );
         assert_eq!(classify("v1", "List"), Class::List(None));
         assert_eq!(
             classify("v1", "PodList"),

@@ -48,7 +48,14 @@ pub(crate) fn convert(
         .enumerate()
         .filter_map(|(i, rule)| {
             let field = format!("spec.ingress[{i}]");
-            convert_rule(rule.from.as_deref(), rule.ports.as_deref(), Direction::Ingress, namespace, &field, issues)
+            convert_rule(
+                rule.from.as_deref(),
+                rule.ports.as_deref(),
+                Direction::Ingress,
+                namespace,
+                &field,
+                issues,
+            )
         })
         .collect();
     let egress_rules: Vec<Rule> = spec
@@ -58,7 +65,14 @@ pub(crate) fn convert(
         .enumerate()
         .filter_map(|(i, rule)| {
             let field = format!("spec.egress[{i}]");
-            convert_rule(rule.to.as_deref(), rule.ports.as_deref(), Direction::Egress, namespace, &field, issues)
+            convert_rule(
+                rule.to.as_deref(),
+                rule.ports.as_deref(),
+                Direction::Egress,
+                namespace,
+                &field,
+                issues,
+            )
         })
         .collect();
 
@@ -103,7 +117,9 @@ fn policy_types(spec: &k8s::NetworkPolicySpec, issues: &mut Issues) -> Option<(b
             issues.push(Problem::new(
                 "invalid-policy-type",
                 format!("spec.policyTypes[{i}]"),
-                format!("unsupported policy type {t:?}: supported values are \"Ingress\", \"Egress\""),
+                format!(
+                    "unsupported policy type {t:?}: supported values are \"Ingress\", \"Egress\""
+                ),
             ));
             ok = false;
         }
@@ -127,7 +143,9 @@ fn convert_rule(
         Some(list) => Some(
             list.iter()
                 .enumerate()
-                .filter_map(|(i, peer)| convert_peer(peer, namespace, &format!("{peers_field}[{i}]"), issues))
+                .filter_map(|(i, peer)| {
+                    convert_peer(peer, namespace, &format!("{peers_field}[{i}]"), issues)
+                })
                 .collect(),
         ),
     };
@@ -140,7 +158,12 @@ fn convert_rule(
     (issues.len() == before).then_some(Rule { peers, ports })
 }
 
-fn convert_peer(peer: &k8s::NetworkPolicyPeer, namespace: &str, field: &str, issues: &mut Issues) -> Option<Peer> {
+fn convert_peer(
+    peer: &k8s::NetworkPolicyPeer,
+    namespace: &str,
+    field: &str,
+    issues: &mut Issues,
+) -> Option<Peer> {
     match (&peer.pod_selector, &peer.namespace_selector, &peer.ip_block) {
         (None, None, None) => {
             issues.push(Problem::new(
@@ -156,7 +179,8 @@ fn convert_peer(peer: &k8s::NetworkPolicyPeer, namespace: &str, field: &str, iss
                 None => Some(Selector::everything()),
             };
             let namespaces = match namespaces {
-                Some(raw) => validate::selector(raw, &join(field, "namespaceSelector"), issues).map(NamespaceScope::Matching),
+                Some(raw) => validate::selector(raw, &join(field, "namespaceSelector"), issues)
+                    .map(NamespaceScope::Matching),
                 None => Some(NamespaceScope::Own(namespace.to_string())),
             };
             Some(Peer::Pods {
@@ -181,12 +205,18 @@ fn convert_peer(peer: &k8s::NetworkPolicyPeer, namespace: &str, field: &str, iss
     }
 }
 
-fn convert_port(port: &k8s::NetworkPolicyPort, field: &str, issues: &mut Issues) -> Option<PortEntry> {
+fn convert_port(
+    port: &k8s::NetworkPolicyPort,
+    field: &str,
+    issues: &mut Issues,
+) -> Option<PortEntry> {
     let before = issues.len();
     let protocol = validate::protocol(port.protocol.as_deref(), &join(field, "protocol"), issues);
     let port_field = join(field, "port");
     let number = match &port.port {
-        Some(IntOrString::Int(n)) => validate::port_number(*n, &port_field, issues).map(PortRef::Number),
+        Some(IntOrString::Int(n)) => {
+            validate::port_number(*n, &port_field, issues).map(PortRef::Number)
+        }
         Some(IntOrString::String(name)) => match validate::check_port_name(name) {
             Ok(()) => Some(PortRef::Name(name.clone())),
             Err(message) => {
@@ -200,11 +230,19 @@ fn convert_port(port: &k8s::NetworkPolicyPort, field: &str, issues: &mut Issues)
     let end_port = match (port.end_port, &port.port) {
         (None, _) => None,
         (Some(_), None) => {
-            issues.push(Problem::new("invalid-end-port", &end_field, "may not be specified when `port` is not specified"));
+            issues.push(Problem::new(
+                "invalid-end-port",
+                &end_field,
+                "may not be specified when `port` is not specified",
+            ));
             None
         }
         (Some(_), Some(IntOrString::String(_))) => {
-            issues.push(Problem::new("invalid-end-port", &end_field, "may not be specified when `port` is a named port"));
+            issues.push(Problem::new(
+                "invalid-end-port",
+                &end_field,
+                "may not be specified when `port` is a named port",
+            ));
             None
         }
         (Some(end), Some(IntOrString::Int(start))) => {
@@ -282,9 +320,18 @@ mod tests {
     fn end_port_rules() {
         for (yaml, field) in [
             ("{endPort: 90}", "spec.ingress[0].ports[0].endPort"),
-            ("{port: http, endPort: 90}", "spec.ingress[0].ports[0].endPort"),
-            ("{port: 100, endPort: 90}", "spec.ingress[0].ports[0].endPort"),
-            ("{port: 100, endPort: 70000}", "spec.ingress[0].ports[0].endPort"),
+            (
+                "{port: http, endPort: 90}",
+                "spec.ingress[0].ports[0].endPort",
+            ),
+            (
+                "{port: 100, endPort: 90}",
+                "spec.ingress[0].ports[0].endPort",
+            ),
+            (
+                "{port: 100, endPort: 70000}",
+                "spec.ingress[0].ports[0].endPort",
+            ),
         ] {
             let (p, issues) = policy(&format!("spec: {{ingress: [{{ports: [{yaml}]}}]}}"));
             assert!(p.is_none(), "{yaml}");

@@ -33,7 +33,10 @@ pub(crate) fn check_port_name(name: &str) -> Result<(), String> {
     let bytes = name.as_bytes();
     let problem = if bytes.is_empty() || bytes.len() > 15 {
         "must be 1-15 characters"
-    } else if !bytes.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-') {
+    } else if !bytes
+        .iter()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+    {
         "must contain only lowercase letters, digits and '-'"
     } else if !bytes.iter().any(u8::is_ascii_lowercase) {
         "must contain at least one letter"
@@ -44,7 +47,9 @@ pub(crate) fn check_port_name(name: &str) -> Result<(), String> {
     } else {
         return Ok(());
     };
-    Err(format!("invalid port name {name:?}: {problem} (an IANA service name)"))
+    Err(format!(
+        "invalid port name {name:?}: {problem} (an IANA service name)"
+    ))
 }
 
 /// A port number 1-65535.
@@ -72,7 +77,9 @@ pub(crate) fn protocol(value: Option<&str>, field: &str, issues: &mut Issues) ->
         issues.push(Problem::new(
             "invalid-protocol",
             field,
-            format!("unsupported protocol {text:?}: supported values are \"TCP\", \"UDP\", \"SCTP\""),
+            format!(
+                "unsupported protocol {text:?}: supported values are \"TCP\", \"UDP\", \"SCTP\""
+            ),
         ));
     }
     parsed
@@ -110,7 +117,12 @@ pub(crate) fn selector(raw: &LabelSelector, field: &str, issues: &mut Issues) ->
 
 /// An `ipBlock`: `cidr` minus `except`, where every `except` must be a strict subset of
 /// `cidr` (same family, longer prefix).
-pub(crate) fn ip_block(cidr: &str, except: &[String], field: &str, issues: &mut Issues) -> Option<Peer> {
+pub(crate) fn ip_block(
+    cidr: &str,
+    except: &[String],
+    field: &str,
+    issues: &mut Issues,
+) -> Option<Peer> {
     let cidr_field = join(field, "cidr");
     let Some(net) = parse_net(cidr, &cidr_field, issues) else {
         // Still check the excepts' syntax so every problem is reported.
@@ -166,7 +178,8 @@ pub(crate) fn is_dns_label(name: &str) -> bool {
         && b.len() <= 63
         && b[0].is_ascii_alphanumeric()
         && b[b.len() - 1].is_ascii_alphanumeric()
-        && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
 }
 
 /// A DNS-1123 subdomain (most object names): dot-separated labels, at most 253 characters.
@@ -183,7 +196,18 @@ mod tests {
         for ok in ["http", "dns-tcp", "a", "h2c", "abcdefghijklmno", "8080-web"] {
             assert!(check_port_name(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "80", "8080", "HTTP", "-http", "http-", "dns--tcp", "abcdefghijklmnop", "my_port", "a.b"] {
+        for bad in [
+            "",
+            "80",
+            "8080",
+            "HTTP",
+            "-http",
+            "http-",
+            "dns--tcp",
+            "abcdefghijklmnop",
+            "my_port",
+            "a.b",
+        ] {
             assert!(check_port_name(bad).is_err(), "{bad}");
         }
     }
@@ -192,16 +216,38 @@ mod tests {
     fn ip_block_carving_and_errors() {
         let mut issues = Issues::new();
         let peer = ip_block("10.0.0.0/8", &["10.1.0.0/16".into()], "b", &mut issues).unwrap();
-        let Peer::IpBlock { set, .. } = peer else { panic!() };
+        let Peer::IpBlock { set, .. } = peer else {
+            panic!()
+        };
         assert_eq!(set.to_string(), "10.0.0.0/8 except 10.1.0.0/16");
         assert!(issues.is_empty());
 
         for (cidr, except, code, field) in [
             ("10.0.0/8", vec![], "invalid-cidr", "b.cidr"),
-            ("10.0.0.0/8", vec!["10.0.0.0/8".to_string()], "invalid-except", "b.except[0]"),
-            ("10.0.0.0/8", vec!["11.0.0.0/16".to_string()], "invalid-except", "b.except[0]"),
-            ("10.0.0.0/8", vec!["fd00::/16".to_string()], "invalid-except", "b.except[0]"),
-            ("10.0.0.0/8", vec!["x".to_string()], "invalid-cidr", "b.except[0]"),
+            (
+                "10.0.0.0/8",
+                vec!["10.0.0.0/8".to_string()],
+                "invalid-except",
+                "b.except[0]",
+            ),
+            (
+                "10.0.0.0/8",
+                vec!["11.0.0.0/16".to_string()],
+                "invalid-except",
+                "b.except[0]",
+            ),
+            (
+                "10.0.0.0/8",
+                vec!["fd00::/16".to_string()],
+                "invalid-except",
+                "b.except[0]",
+            ),
+            (
+                "10.0.0.0/8",
+                vec!["x".to_string()],
+                "invalid-cidr",
+                "b.except[0]",
+            ),
         ] {
             let mut issues = Issues::new();
             assert!(ip_block(cidr, &except, "b", &mut issues).is_none());

@@ -23,6 +23,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use super::decode::{decode, Problem, Source};
 use super::validate::{self, Issues};
 use crate::model::{Labels, NamedPort, Workload, WorkloadKind};
+use crate::ports::Protocol;
 use crate::source::Origin;
 
 /// The parts of any workload object that matter, moved out of its typed form.
@@ -61,36 +62,65 @@ pub(crate) fn decode_parts(kind: WorkloadKind, source: Source<'_>) -> Result<Par
         WorkloadKind::Deployment => {
             let d: apps::Deployment = decode(source)?;
             let spec = d.spec.unwrap_or_default();
-            (d.metadata, template(Some(spec.template)), SelectorRule::Required(spec.selector))
+            (
+                d.metadata,
+                template(Some(spec.template)),
+                SelectorRule::Required(spec.selector),
+            )
         }
         WorkloadKind::StatefulSet => {
             let s: apps::StatefulSet = decode(source)?;
             let spec = s.spec.unwrap_or_default();
-            (s.metadata, template(Some(spec.template)), SelectorRule::Required(spec.selector))
+            (
+                s.metadata,
+                template(Some(spec.template)),
+                SelectorRule::Required(spec.selector),
+            )
         }
         WorkloadKind::DaemonSet => {
             let d: apps::DaemonSet = decode(source)?;
             let spec = d.spec.unwrap_or_default();
-            (d.metadata, template(Some(spec.template)), SelectorRule::Required(spec.selector))
+            (
+                d.metadata,
+                template(Some(spec.template)),
+                SelectorRule::Required(spec.selector),
+            )
         }
         WorkloadKind::ReplicaSet => {
             let r: apps::ReplicaSet = decode(source)?;
             let spec = r.spec.unwrap_or_default();
-            (r.metadata, template(spec.template), SelectorRule::Required(spec.selector))
+            (
+                r.metadata,
+                template(spec.template),
+                SelectorRule::Required(spec.selector),
+            )
         }
         WorkloadKind::ReplicationController => {
             let r: core::ReplicationController = decode(source)?;
             let spec = r.spec.unwrap_or_default();
-            (r.metadata, template(spec.template), SelectorRule::Map(spec.selector))
+            (
+                r.metadata,
+                template(spec.template),
+                SelectorRule::Map(spec.selector),
+            )
         }
         WorkloadKind::Job => {
             let j: batch::Job = decode(source)?;
             let spec = j.spec.unwrap_or_default();
-            (j.metadata, template(Some(spec.template)), SelectorRule::None)
+            (
+                j.metadata,
+                template(Some(spec.template)),
+                SelectorRule::None,
+            )
         }
         WorkloadKind::CronJob => {
             let c: batch::CronJob = decode(source)?;
-            let job = c.spec.unwrap_or_default().job_template.spec.unwrap_or_default();
+            let job = c
+                .spec
+                .unwrap_or_default()
+                .job_template
+                .spec
+                .unwrap_or_default();
             (c.metadata, template(Some(job.template)), SelectorRule::None)
         }
     };
@@ -102,12 +132,15 @@ pub(crate) fn decode_parts(kind: WorkloadKind, source: Source<'_>) -> Result<Par
     })
 }
 
-/// The field path of a kind's pod template (`""` for a Pod itself).
-fn template_path(kind: WorkloadKind) -> &'static str {
+/// The field paths of a kind's pod template labels and pod spec.
+fn template_fields(kind: WorkloadKind) -> (&'static str, &'static str) {
     match kind {
-        WorkloadKind::Pod => "",
-        WorkloadKind::CronJob => "spec.jobTemplate.spec.template",
-        _ => "spec.template",
+        WorkloadKind::Pod => ("metadata.labels", "spec"),
+        WorkloadKind::CronJob => (
+            "spec.jobTemplate.spec.template.metadata.labels",
+            "spec.jobTemplate.spec.template.spec",
+        ),
+        _ => ("spec.template.metadata.labels", "spec.template.spec"),
     }
 }
 
@@ -135,12 +168,11 @@ pub(crate) fn build(
     issues: &mut Issues,
 ) -> Option<RawWorkload> {
     let before = issues.len();
-    let template = template_path(kind);
-    let labels_field = validate::join(template, "metadata.labels");
+    let (labels_field, spec_field) = template_fields(kind);
     if kind != WorkloadKind::Pod {
         validate::labels(parts.meta.labels.as_ref(), "metadata.labels", issues);
     }
-    validate::labels(parts.template_labels.as_ref(), &labels_field, issues);
+    validate::labels(parts.template_labels.as_ref(), labels_field, issues);
     let labels = parts.template_labels.unwrap_or_default();
 
     match &parts.selector {
@@ -157,7 +189,7 @@ pub(crate) fn build(
                 if !selector.matches(&labels) {
                     issues.push(Problem::new(
                         "invalid-selector",
-                        &labels_field,
+                        labels_field,
                         format!("`selector` ({selector}) does not match template `labels`"),
                     ));
                 }
@@ -168,7 +200,7 @@ pub(crate) fn build(
             if !map.iter().all(|(k, v)| labels.get(k) == Some(v)) {
                 issues.push(Problem::new(
                     "invalid-selector",
-                    &labels_field,
+                    labels_field,
                     "`selector` does not match template `labels`",
                 ));
             }
@@ -176,19 +208,28 @@ pub(crate) fn build(
         SelectorRule::None | SelectorRule::Map(_) => {}
     }
 
-    let spec_field = validate::join(template, "spec");
     let mut named_ports = Vec::new();
     let mut host_network = false;
     if let Some(spec) = &parts.pod_spec {
         host_network = spec.host_network == Some(true);
         for (i, container) in spec.containers.iter().enumerate() {
             for (j, port) in container.ports.iter().flatten().enumerate() {
-                let field = validate::join(&spec_field, &format!("containers[{i}].ports[{j}]"));
-                let number = validate::port_number(port.container_port, &validate::join(&field, "containerPort"), issues);
-                let protocol = validate::protocol(port.protocol.as_deref(), &validate::join(&field, "protocol"), issues);
-                let Some(port_name) = &port.name else { continue };
+                // Field paths are built only for problems: this loop runs for every port.
+                let at = |leaf: &str| format!("{spec_field}.containers[{i}].ports[{j}].{leaf}");
+                let number = u16::try_from(port.container_port).ok().filter(|&p| p >= 1);
+                if number.is_none() {
+                    validate::port_number(port.container_port, &at("containerPort"), issues);
+                }
+                let protocol = match port.protocol.as_deref() {
+                    None => Some(Protocol::Tcp),
+                    Some(text) => Protocol::parse(text)
+                        .or_else(|| validate::protocol(Some(text), &at("protocol"), issues)),
+                };
+                let Some(port_name) = &port.name else {
+                    continue;
+                };
                 if let Err(message) = validate::check_port_name(port_name) {
-                    issues.push(Problem::new("invalid-port", validate::join(&field, "name"), message));
+                    issues.push(Problem::new("invalid-port", at("name"), message));
                     continue;
                 }
                 if let (Some(port), Some(protocol)) = (number, protocol) {
@@ -209,10 +250,10 @@ pub(crate) fn build(
     let owner = parts
         .meta
         .owner_references
-        .iter()
+        .into_iter()
         .flatten()
         .find(|r| r.controller == Some(true))
-        .map(|r| (r.kind.clone(), r.name.clone()));
+        .map(|r| (r.kind, r.name));
     Some(RawWorkload {
         kind,
         namespace: namespace.to_string(),
@@ -233,57 +274,65 @@ enum Root<'a> {
 }
 
 /// Folds workloads into their controllers and returns endpoints sorted by id.
-pub(crate) fn fold(raws: &[RawWorkload]) -> Vec<Workload> {
-    let index: HashMap<(WorkloadKind, &str, &str), usize> = raws
-        .iter()
-        .enumerate()
-        .map(|(i, w)| ((w.kind, w.namespace.as_str(), w.name.as_str()), i))
-        .collect();
-
-    let root_of = |start: usize| -> Root<'_> {
-        let mut current = start;
-        // Each step moves to another object; more steps than objects means a cycle.
-        for _ in 0..=raws.len() {
-            let w = &raws[current];
-            let Some((kind, name)) = &w.owner else { break };
-            let Some(owner_kind) = WorkloadKind::parse(kind) else { break };
-            match index.get(&(owner_kind, w.namespace.as_str(), name.as_str())) {
-                Some(&next) if next != current => current = next,
-                None if w.kind == WorkloadKind::Pod => return Root::Absent(owner_kind, name),
-                _ => break,
+pub(crate) fn fold(raws: Vec<RawWorkload>) -> Vec<Workload> {
+    // id → (representative, kind, name, replicated); the first member in input order
+    // represents an absent owner.
+    let mut groups: BTreeMap<String, (usize, WorkloadKind, String, bool)> = BTreeMap::new();
+    {
+        let index: HashMap<(WorkloadKind, &str, &str), usize> = raws
+            .iter()
+            .enumerate()
+            .map(|(i, w)| ((w.kind, w.namespace.as_str(), w.name.as_str()), i))
+            .collect();
+        let root_of = |start: usize| -> Root<'_> {
+            let mut current = start;
+            // Each step moves to another object; more steps than objects means a cycle.
+            for _ in 0..=raws.len() {
+                let w = &raws[current];
+                let Some((kind, name)) = &w.owner else { break };
+                let Some(owner_kind) = WorkloadKind::parse(kind) else {
+                    break;
+                };
+                match index.get(&(owner_kind, w.namespace.as_str(), name.as_str())) {
+                    Some(&next) if next != current => current = next,
+                    None if w.kind == WorkloadKind::Pod => return Root::Absent(owner_kind, name),
+                    _ => break,
+                }
             }
-        }
-        Root::Present(current)
-    };
-
-    // id → (representative raw, replicated); the first member in input order represents
-    // an absent owner.
-    let mut groups: BTreeMap<String, (usize, WorkloadKind, &str, bool)> = BTreeMap::new();
-    for i in 0..raws.len() {
-        let w = &raws[i];
-        let (kind, name, representative, replicated) = match root_of(i) {
-            Root::Present(j) => (raws[j].kind, raws[j].name.as_str(), j, raws[j].kind != WorkloadKind::Pod),
-            Root::Absent(kind, name) => (kind, name, i, true),
+            Root::Present(current)
         };
-        let id = format!("{}/{}/{}", w.namespace, kind.as_str(), name);
-        groups.entry(id).or_insert((representative, kind, name, replicated));
+        for (i, w) in raws.iter().enumerate() {
+            let (kind, name, representative, replicated) = match root_of(i) {
+                Root::Present(j) => (
+                    raws[j].kind,
+                    raws[j].name.as_str(),
+                    j,
+                    raws[j].kind != WorkloadKind::Pod,
+                ),
+                Root::Absent(kind, name) => (kind, name, i, true),
+            };
+            let id = format!("{}/{}/{}", w.namespace, kind.as_str(), name);
+            groups
+                .entry(id)
+                .or_insert_with(|| (representative, kind, name.to_string(), replicated));
+        }
     }
-
+    let mut slots: Vec<Option<RawWorkload>> = raws.into_iter().map(Some).collect();
     groups
         .into_iter()
-        .map(|(id, (i, kind, name, replicated))| {
-            let w = &raws[i];
-            Workload {
+        .filter_map(|(id, (i, kind, name, replicated))| {
+            let w = slots[i].take()?;
+            Some(Workload {
                 id,
-                namespace: w.namespace.clone(),
+                namespace: w.namespace,
                 kind,
-                name: name.to_string(),
-                labels: w.labels.clone(),
-                named_ports: w.named_ports.clone(),
+                name,
+                labels: w.labels,
+                named_ports: w.named_ports,
                 host_network: w.host_network,
                 replicated,
-                origin: w.origin.clone(),
-            }
+                origin: w.origin,
+            })
         })
         .collect()
 }

@@ -6,9 +6,10 @@
 //! text in the PR comment: no live HTML, no links, no mentions that ping people.
 //!
 //! * [`escape_markdown_inline`] — plain text inside GitHub-flavoured Markdown (paragraphs,
-//!   list items, table cells): every ASCII punctuation character is backslash-escaped (which
-//!   `CommonMark` allows for all of them), `@` is followed by a zero-width space so GitHub never
-//!   turns it into a mention, and line breaks become spaces so a value cannot start a new block.
+//!   list items, table cells): every ASCII character that can start markup is backslash-escaped
+//!   (`` \ ` * _ { } [ ] < > ( ) # + - . ! | ~ & : $ ``…), `@` is followed by a zero-width space so
+//!   GitHub never turns it into a mention (nor `#12` into an issue link), and line breaks become
+//!   spaces so a value cannot start a new block.
 //! * [`code`] — an inline code span whose backtick fence is longer than any backtick run in the
 //!   text. Inside code GitHub renders no HTML, links or mentions. [`table_code`] additionally
 //!   escapes `|`, which GFM tables split on even inside code spans.
@@ -26,6 +27,10 @@
 
 /// Inserted after `@` (and before digits after `#`) to break GitHub mentions and issue links.
 const ZERO_WIDTH_SPACE: &str = "&#8203;";
+
+/// ASCII characters that can start Markdown or HTML syntax on GitHub (`@` and `#` are
+/// handled separately).
+const MARKDOWN_ACTIVE: &str = "\\`*_{}[]<>()+-.!|~&:$=^";
 
 /// Replacement for characters that must never reach the reader's screen.
 const REPLACEMENT: char = '\u{FFFD}';
@@ -80,10 +85,11 @@ pub fn escape_markdown_inline(text: &str) -> String {
                     out.push_str(ZERO_WIDTH_SPACE);
                 }
             }
-            // Every ASCII punctuation character may be backslash-escaped in CommonMark; doing
-            // it for all of them also defeats GFM autolinks (`www.`, `https:`), entities (`&`)
-            // and strikethrough (`~`).
-            c if c.is_ascii_punctuation() => {
+            // Backslash escapes work for every ASCII punctuation character in CommonMark; these
+            // are the ones that can start markup in GitHub Markdown: emphasis, code, links,
+            // HTML and entities (`&`), tables, strikethrough, math (`$`), list and heading
+            // markers, and `:` which GFM autolinks (`https://…`) are detected by.
+            c if MARKDOWN_ACTIVE.contains(c) => {
                 out.push('\\');
                 out.push(c);
             }
@@ -207,7 +213,7 @@ mod tests {
         assert_eq!(escape_markdown_inline("*_~`"), r"\*\_\~\`");
         assert_eq!(escape_markdown_inline("line\nbreak"), "line break");
         assert_eq!(escape_markdown_inline("#12 #x"), r"\#&#8203;12 \#x");
-        assert_eq!(escape_markdown_inline("https://x.y"), r"https\:\/\/x\.y");
+        assert_eq!(escape_markdown_inline("https://x.y"), r"https\://x\.y");
     }
 
     #[test]

@@ -25,6 +25,7 @@ use std::fmt::{self, Write as _};
 use std::str::FromStr;
 
 use crate::analysis::EXTERNAL_PREFIX;
+use crate::diagnostic::Diagnostic;
 use crate::diff::{Change, Diff, EndpointChange, Scope};
 use crate::ports::{PortSet, RangeSet};
 
@@ -235,6 +236,37 @@ pub(crate) fn short_name(id: &str) -> &str {
         return rest;
     }
     id.split_once('/').map_or(id, |(_, rest)| rest)
+}
+
+/// Longest external range shown in lists before the rest is abbreviated.
+pub(crate) const EXTERNAL_DISPLAY_MAX: usize = 60;
+
+/// [`short_name`], with long external ranges (`0.0.0.0/0 except a, b, c, …`) cut after the
+/// pieces that fit in `max` characters: `0.0.0.0/0 except a, b, … (+12 more)`.
+pub(crate) fn short_name_capped(id: &str, max: usize) -> String {
+    let name = short_name(id);
+    if !is_external(id) || name.chars().count() <= max {
+        return name.to_string();
+    }
+    let pieces: Vec<&str> = name.split(", ").collect();
+    let mut shown = 0;
+    let mut length = 0;
+    for piece in &pieces {
+        let extra = piece.chars().count() + if shown == 0 { 0 } else { 2 };
+        if shown > 0 && length + extra > max {
+            break;
+        }
+        length += extra;
+        shown += 1;
+    }
+    if shown == pieces.len() {
+        return name.to_string();
+    }
+    format!(
+        "{}, … (+{} more)",
+        pieces[..shown].join(", "),
+        pieces.len() - shown
+    )
 }
 
 /// The label of an added or removed workload.
@@ -558,6 +590,35 @@ pub(crate) fn reach_groups(report: &Report) -> Vec<Group<'_>> {
     groups
 }
 
+/// The parts of a finding's location worth printing next to its message: `path:line`, then
+/// the object and the field unless the message already names them (parser messages do).
+pub(crate) struct Place<'a> {
+    /// `path:line`, or the path alone when the line is unknown.
+    pub file: String,
+    pub object: Option<String>,
+    pub field: Option<&'a str>,
+}
+
+pub(crate) fn place(d: &Diagnostic) -> Place<'_> {
+    let loc = &d.location;
+    let file = if loc.line > 0 {
+        format!("{}:{}", loc.path, loc.line)
+    } else {
+        loc.path.clone()
+    };
+    let object = loc
+        .object
+        .as_ref()
+        .map(ToString::to_string)
+        .filter(|o| !d.message.contains(o.as_str()));
+    let field = loc.field.as_deref().filter(|f| !d.message.contains(f));
+    Place {
+        file,
+        object,
+        field,
+    }
+}
+
 /// Lint findings in display order: new ones first, otherwise as the linter sorted them.
 pub(crate) fn lint_order(report: &Report) -> Vec<usize> {
     let mut order: Vec<usize> = (0..report.lint.len()).collect();
@@ -754,6 +815,27 @@ mod tests {
             .union(&PortSet::single(Protocol::Udp, 53));
         assert_eq!(ports(&web), "TCP 80,443; UDP 53");
         assert_eq!(ports_capped(&web, 1), "TCP 80,…+1 more; UDP 53");
+    }
+
+    #[test]
+    fn long_external_ranges_are_abbreviated() {
+        let id = "external:0.0.0.0/0 except 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16";
+        assert_eq!(
+            short_name_capped(id, 100),
+            "0.0.0.0/0 except 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16"
+        );
+        assert_eq!(
+            short_name_capped(id, 30),
+            "0.0.0.0/0 except 10.0.0.0/8, … (+2 more)"
+        );
+        assert_eq!(
+            short_name_capped(id, 5),
+            "0.0.0.0/0 except 10.0.0.0/8, … (+2 more)"
+        );
+        assert_eq!(
+            short_name_capped("shop/Deployment/web", 3),
+            "Deployment/web"
+        );
     }
 
     #[test]

@@ -36,15 +36,15 @@
 
 use std::fmt::Write as _;
 
+use crate::diagnostic::Diagnostic;
 use crate::diff::{Diff, EndpointChange};
 use crate::ports::PortSet;
-use crate::source::Location;
 
 use super::escape::{code, escape_markdown_inline, table_code};
 use super::format::{
     breakage_groups, counts, diagnostic_order, exposure_groups, is_external, join_and, lint_order,
-    plural, ports_capped, reach_groups, short_name, status_label, thousands, verdict, Group, Line,
-    Tone, Who,
+    place, plural, ports_capped, reach_groups, short_name_capped, status_label, thousands, verdict,
+    Group, Line, Tone, Who, EXTERNAL_DISPLAY_MAX,
 };
 use super::Report;
 
@@ -382,11 +382,11 @@ fn marker(text: &str) -> String {
 }
 
 fn header(doc: &mut Doc, report: &Report, options: &MarkdownOptions) {
-    let mut out = String::new();
+    // The marker goes first and on its own, so even a tiny budget keeps the comment findable.
     if let Some(text) = &options.marker {
-        out.push_str(&marker(text));
-        out.push('\n');
+        doc.push_text(&format!("{}\n", marker(text)));
     }
+    let mut out = String::new();
     let title = match (&options.title, &report.diff) {
         (Some(title), _) => escape_markdown_inline(title),
         (None, Some(_)) => "netreach: NetworkPolicy reachability changes".to_string(),
@@ -412,7 +412,10 @@ fn header(doc: &mut Doc, report: &Report, options: &MarkdownOptions) {
 /// A workload id as code; an external range as `external` + code.
 fn endpoint(id: &str) -> String {
     if is_external(id) {
-        format!("external {}", code(short_name(id)))
+        format!(
+            "external {}",
+            code(&short_name_capped(id, EXTERNAL_DISPLAY_MAX))
+        )
     } else {
         code(id)
     }
@@ -420,7 +423,10 @@ fn endpoint(id: &str) -> String {
 
 fn endpoint_cell(id: &str, status: Option<EndpointChange>) -> String {
     let mut out = if is_external(id) {
-        format!("external {}", table_code(short_name(id)))
+        format!(
+            "external {}",
+            table_code(&short_name_capped(id, EXTERNAL_DISPLAY_MAX))
+        )
     } else {
         table_code(id)
     };
@@ -438,7 +444,7 @@ fn list_of(ids: &[&str], total: usize) -> String {
     let mut out: Vec<String> = ids
         .iter()
         .take(EXAMPLES)
-        .map(|id| code(short_name(id)))
+        .map(|id| code(&short_name_capped(id, EXTERNAL_DISPLAY_MAX)))
         .collect();
     if total > EXAMPLES {
         out.push(format!("{} more", thousands(total - EXAMPLES)));
@@ -522,7 +528,10 @@ fn group_chunks(group: &Group<'_>, max_lines: usize, pointer: &str) -> Vec<Chunk
             .map(|l| l.covers.len())
             .sum();
         chunks.push(Chunk::new(
-            format!("  - … and {}{pointer}\n", plural(rest, &format!("more {noun}"))),
+            format!(
+                "  - … and {}{pointer}\n",
+                plural(rest, &format!("more {noun}"))
+            ),
             Shows::Nothing,
         ));
     }
@@ -555,17 +564,14 @@ fn group_section(doc: &mut Doc, heading: &str, groups: &[Group<'_>]) {
     doc.section(heading, &chunks);
 }
 
-fn location(loc: &Location) -> String {
-    let mut out = if loc.line > 0 {
-        code(&format!("{}:{}", loc.path, loc.line))
-    } else {
-        code(&loc.path)
-    };
-    if let Some(object) = &loc.object {
+fn location(d: &Diagnostic) -> String {
+    let place = place(d);
+    let mut out = code(&place.file);
+    if let Some(object) = &place.object {
         out.push(' ');
-        out.push_str(&code(&object.to_string()));
+        out.push_str(&code(object));
     }
-    if let Some(field) = &loc.field {
+    if let Some(field) = place.field {
         out.push(' ');
         out.push_str(&code(field));
     }
@@ -589,7 +595,7 @@ fn lint_chunks(report: &Report, order: &[usize]) -> Vec<Chunk> {
                     "- **{}** {} {}: {}{new}\n",
                     d.severity.as_str(),
                     code(&d.code),
-                    location(&d.location),
+                    location(d),
                     escape_markdown_inline(&d.message)
                 ),
                 Shows::Lint(i),
@@ -622,7 +628,7 @@ fn diagnostic_chunks(report: &Report, order: &[usize]) -> Vec<Chunk> {
                     "- **{}**{side} {} {}: {}\n",
                     d.severity.as_str(),
                     code(&d.code),
-                    location(&d.location),
+                    location(d),
                     escape_markdown_inline(&d.message)
                 ),
                 Shows::Diagnostic(i),

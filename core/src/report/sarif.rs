@@ -5,10 +5,13 @@
 //! * every lint finding (`ruleId` = its code);
 //! * every head-side input problem (base-side problems point into files that are not in the
 //!   analysed tree, so they are left to the other formats);
-//! * every change of the diff: `reachability-exposure` for newly allowed ports and
-//!   `reachability-breakage` for newly denied ones (a change doing both gives both), at level
-//!   `warning`, located at the destination workload's manifest (or the source's when the
-//!   destination is outside the cluster or gone).
+//! * the changes of the diff: `reachability-exposure` for newly allowed ports and
+//!   `reachability-breakage` for newly denied ones (a change doing both counts for both), at
+//!   level `warning`, located at the destination workload's manifest (or the source's when the
+//!   destination is outside the cluster or gone). Changes located at the same workload make one
+//!   result whose message lists them (the first ten by name): code scanning fingerprints alerts
+//!   by rule and line, so per-change results would collapse anyway. A change between two
+//!   removed workloads has no line in head to point at and is left to the other formats.
 //!
 //! Levels map `error` → `error`, `warning` → `warning`, `info` → `note`. Locations carry the
 //! input path as a relative URI (percent-encoded, `/`-separated) and the one-based line when
@@ -30,12 +33,13 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use crate::analysis::Endpoint;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::diff::Change;
 use crate::source::{Location, ObjectRef, Origin};
 
 use super::escape::plain;
-use super::format::ports;
+use super::format::{plural, ports};
 use super::json::to_json;
 use super::{Report, Side};
 
@@ -230,47 +234,103 @@ fn diagnostic_result(d: &Diagnostic, rules: &mut Rules, what: &str) -> Pending {
     }
 }
 
-fn change_result(report: &Report, change: &Change, exposure: bool) -> Pending {
-    let (rule, ports_changed, verb) = if exposure {
-        (EXPOSURE_RULE, &change.added, "Newly allowed")
-    } else {
-        (BREAKAGE_RULE, &change.removed, "Newly blocked")
-    };
-    // The destination's manifest, else the source's (destination outside the cluster or gone).
-    let endpoint = [&change.to, &change.from]
+/// Changes listed by name in one result's message.
+const CHANGES_PER_MESSAGE: usize = 10;
+
+/// The head workload a change is shown at: its destination, else its source (destination
+/// outside the cluster or gone). `None` when neither end is a workload of head.
+fn anchor<'a>(report: &'a Report, change: &Change) -> Option<&'a Endpoint> {
+    [&change.to, &change.from]
         .into_iter()
         .filter_map(|id| report.analysis.endpoint_index(id))
         .map(|i| &report.analysis.endpoints[i])
-        .find(|e| e.origin.is_some());
-    let locations = endpoint.map_or_else(Vec::new, |e| {
-        let object = match (&e.kind, &e.namespace, &e.name) {
-            (Some(kind), Some(namespace), Some(name)) => Some(ObjectRef {
-                kind: kind.clone(),
-                namespace: namespace.clone(),
-                name: name.clone(),
-            }),
-            _ => None,
+        .find(|e| e.origin.is_some())
+}
+
+/// One result per rule and workload: code scanning fingerprints results by rule and line, so
+/// one result per change would collapse into one alert anyway, losing all but one message.
+fn change_results(report: &Report, changes: &[Change], exposure: bool) -> Vec<Pending> {
+    let (rule, verb) = if exposure {
+        (EXPOSURE_RULE, "Newly allowed")
+    } else {
+        (BREAKAGE_RULE, "Newly blocked")
+    };
+    let mut order: Vec<usize> = Vec::new();
+    let mut buckets: BTreeMap<usize, Vec<&Change>> = BTreeMap::new();
+    for change in changes {
+        if (exposure && !change.is_exposure()) || (!exposure && !change.is_breakage()) {
+            continue;
+        }
+        let Some(endpoint) = anchor(report, change) else {
+            continue; // both ends were removed: no line of head to point at
         };
-        let origin: Option<&Origin> = e.origin.as_ref();
-        origin.map_or_else(Vec::new, |o| location(&o.path, o.line, object.as_ref()))
-    });
-    let mut properties = BTreeMap::new();
-    properties.insert("from", plain(&change.from));
-    properties.insert("to", plain(&change.to));
-    properties.insert("before", ports(&change.before));
-    properties.insert("after", ports(&change.after));
-    Pending {
-        rule: rule.to_string(),
-        level: "warning",
-        message: format!(
-            "{verb}: {} → {} on {}.",
-            plain(&change.from),
-            plain(&change.to),
-            ports(ports_changed)
-        ),
-        locations,
-        properties: Some(properties),
+        let key = report
+            .analysis
+            .endpoint_index(&endpoint.id)
+            .unwrap_or_default();
+        buckets
+            .entry(key)
+            .or_insert_with(|| {
+                order.push(key);
+                Vec::new()
+            })
+            .push(change);
     }
+    order
+        .into_iter()
+        .map(|key| {
+            let endpoint = &report.analysis.endpoints[key];
+            let list = &buckets[&key];
+            let object = match (&endpoint.kind, &endpoint.namespace, &endpoint.name) {
+                (Some(kind), Some(namespace), Some(name)) => Some(ObjectRef {
+                    kind: kind.clone(),
+                    namespace: namespace.clone(),
+                    name: name.clone(),
+                }),
+                _ => None,
+            };
+            let locations = endpoint
+                .origin
+                .as_ref()
+                .map_or_else(Vec::new, |o: &Origin| {
+                    location(&o.path, o.line, object.as_ref())
+                });
+            let mut message = format!(
+                "{verb} for {}: {}",
+                plain(&endpoint.id),
+                plural(list.len(), "connection")
+            );
+            for (i, change) in list.iter().take(CHANGES_PER_MESSAGE).enumerate() {
+                let ports_changed = if exposure {
+                    &change.added
+                } else {
+                    &change.removed
+                };
+                let _ = write!(
+                    message,
+                    "{} {} → {} on {}",
+                    if i == 0 { ":" } else { ";" },
+                    plain(&change.from),
+                    plain(&change.to),
+                    ports(ports_changed)
+                );
+            }
+            if list.len() > CHANGES_PER_MESSAGE {
+                let _ = write!(message, "; and {} more", list.len() - CHANGES_PER_MESSAGE);
+            }
+            message.push('.');
+            let mut properties = BTreeMap::new();
+            properties.insert("workload", plain(&endpoint.id));
+            properties.insert("changes", list.len().to_string());
+            Pending {
+                rule: rule.to_string(),
+                level: "warning",
+                message,
+                locations,
+                properties: Some(properties),
+            }
+        })
+        .collect()
 }
 
 /// Renders the report as a SARIF 2.1.0 log (pretty-printed JSON).
@@ -288,24 +348,24 @@ pub fn render(report: &Report) -> String {
         ));
     }
     if let Some(diff) = &report.diff {
-        for change in &diff.changes {
-            if change.is_exposure() {
-                rules.see(
-                    EXPOSURE_RULE,
-                    || "A connection the base did not allow is allowed by the change.".to_string(),
-                    Severity::Warning,
-                );
-                pending.push(change_result(report, change, true));
-            }
-            if change.is_breakage() {
-                rules.see(
-                    BREAKAGE_RULE,
-                    || "A connection the base allowed is denied after the change.".to_string(),
-                    Severity::Warning,
-                );
-                pending.push(change_result(report, change, false));
-            }
+        let exposures = change_results(report, &diff.changes, true);
+        if !exposures.is_empty() {
+            rules.see(
+                EXPOSURE_RULE,
+                || "Connections the base did not allow are allowed after the change.".to_string(),
+                Severity::Warning,
+            );
         }
+        let breakages = change_results(report, &diff.changes, false);
+        if !breakages.is_empty() {
+            rules.see(
+                BREAKAGE_RULE,
+                || "Connections the base allowed are denied after the change.".to_string(),
+                Severity::Warning,
+            );
+        }
+        pending.extend(exposures);
+        pending.extend(breakages);
     }
     let index: BTreeMap<&str, usize> = rules
         .0

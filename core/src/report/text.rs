@@ -19,13 +19,15 @@
 
 use std::fmt::Write as _;
 
+use crate::diagnostic::Diagnostic;
 use crate::diff::{Diff, EndpointChange};
 use crate::ports::PortSet;
 
 use super::escape::plain;
 use super::format::{
-    breakage_groups, counts, diagnostic_order, exposure_groups, is_external, lint_order, plural,
-    ports, reach_groups, short_name, status_label, thousands, verdict, Group, Statuses, Tone, Who,
+    breakage_groups, counts, diagnostic_order, exposure_groups, is_external, lint_order, place,
+    plural, ports, reach_groups, short_name, short_name_capped, status_label, thousands, verdict,
+    Group, Statuses, Tone, Who, EXTERNAL_DISPLAY_MAX,
 };
 use super::{Report, Side};
 
@@ -130,7 +132,7 @@ fn list_of(ids: &[&str]) -> String {
     let mut names: Vec<String> = ids
         .iter()
         .take(EXAMPLES)
-        .map(|id| plain(short_name(id)))
+        .map(|id| plain(&short_name_capped(id, EXTERNAL_DISPLAY_MAX)))
         .collect();
     if ids.len() > EXAMPLES {
         names.push(format!("{} more", thousands(ids.len() - EXAMPLES)));
@@ -223,7 +225,7 @@ fn common_sections(out: &mut String, report: &Report) {
         for i in lint_order(report) {
             let finding = &report.lint[i];
             let new = if tag_new && finding.new { " (new)" } else { "" };
-            let _ = writeln!(out, "  {}{new}", plain(&finding.diagnostic.to_string()));
+            let _ = writeln!(out, "  {}{new}", diagnostic_line(&finding.diagnostic));
         }
         out.push('\n');
     }
@@ -237,7 +239,7 @@ fn common_sections(out: &mut String, report: &Report) {
                 (true, Side::Base) => "[base] ",
                 (true, Side::Head) => "[head] ",
             };
-            let _ = writeln!(out, "  {side}{}", plain(&d.diagnostic.to_string()));
+            let _ = writeln!(out, "  {side}{}", diagnostic_line(&d.diagnostic));
         }
         out.push('\n');
     }
@@ -270,6 +272,24 @@ fn common_sections(out: &mut String, report: &Report) {
         }
         out.push('\n');
     }
+}
+
+/// `path:line: [object: field: ]severity: message [code]`.
+fn diagnostic_line(d: &Diagnostic) -> String {
+    let place = place(d);
+    let mut out = plain(&place.file);
+    for part in [place.object.as_deref(), place.field].into_iter().flatten() {
+        out.push_str(": ");
+        out.push_str(&plain(part));
+    }
+    let _ = write!(
+        out,
+        ": {}: {} [{}]",
+        d.severity.as_str(),
+        plain(&d.message),
+        plain(&d.code)
+    );
+    out
 }
 
 fn changes_table(out: &mut String, diff: &Diff) {

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)] // each test crate uses a different subset
 
+use std::fmt::Write;
+
 use netreach_core::{analysis, lint, parse, Diagnostic, Options, Severity, SourceFile};
 
 pub const PATH: &str = "manifests.yaml";
@@ -17,7 +19,11 @@ pub fn lint_with(yaml: &str, options: &Options) -> Vec<Diagnostic> {
         .filter(|d| d.severity == Severity::Error)
         .map(ToString::to_string)
         .collect();
-    assert!(errors.is_empty(), "test input has errors:\n{}", errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "test input has errors:\n{}",
+        errors.join("\n")
+    );
     let analysis = analysis::analyze(&model, &[]);
     lint::lint(&model, &analysis, &files, options)
 }
@@ -34,7 +40,12 @@ pub fn with_code<'a>(findings: &'a [Diagnostic], code: &str) -> Vec<&'a Diagnost
 /// The single finding with `code`; panics with every finding listed otherwise.
 pub fn single<'a>(findings: &'a [Diagnostic], code: &str) -> &'a Diagnostic {
     let matching = with_code(findings, code);
-    assert_eq!(matching.len(), 1, "expected one {code} finding, got:\n{}", render(findings));
+    assert_eq!(
+        matching.len(),
+        1,
+        "expected one {code} finding, got:\n{}",
+        render(findings)
+    );
     matching[0]
 }
 
@@ -48,7 +59,10 @@ pub fn none(findings: &[Diagnostic], code: &str) {
 }
 
 pub fn render(findings: &[Diagnostic]) -> String {
-    findings.iter().map(|d| format!("  {d}\n")).collect()
+    findings.iter().fold(String::new(), |mut out, d| {
+        let _ = writeln!(out, "  {d}");
+        out
+    })
 }
 
 /// 1-based line of the first line of `text` containing `needle`.
@@ -60,7 +74,13 @@ pub fn line_of(text: &str, needle: &str) -> usize {
 }
 
 /// Asserts severity, object (`Kind namespace/name`), field and line of a finding.
-pub fn assert_at(d: &Diagnostic, severity: Severity, object: &str, field: Option<&str>, line: usize) {
+pub fn assert_at(
+    d: &Diagnostic,
+    severity: Severity,
+    object: &str,
+    field: Option<&str>,
+    line: usize,
+) {
     assert_eq!(d.severity, severity, "{d}");
     let shown = d.location.object.as_ref().map(ToString::to_string);
     assert_eq!(shown.as_deref(), Some(object), "{d}");

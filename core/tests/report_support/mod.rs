@@ -82,13 +82,29 @@ pub fn shop() -> (Vec<SourceFile>, Vec<SourceFile>) {
         deployment("shop", "api", "api"),
         deployment("shop", "db", "db"),
         deny_ingress("shop"),
-        allow("shop", "api-to-db", "db", "[{podSelector: {matchLabels: {app: api}}}]", "[{port: 5432}]"),
+        allow(
+            "shop",
+            "api-to-db",
+            "db",
+            "[{podSelector: {matchLabels: {app: api}}}]",
+            "[{port: 5432}]",
+        ),
     ];
     for i in 1..=4 {
-        common.push(deployment("team-a", &format!("worker-{i}"), &format!("worker-{i}")));
+        common.push(deployment(
+            "team-a",
+            &format!("worker-{i}"),
+            &format!("worker-{i}"),
+        ));
     }
     let mut base = common.clone();
-    base.push(allow("shop", "web-to-api", "api", "[{podSelector: {matchLabels: {app: web}}}]", "[{port: 8080}]"));
+    base.push(allow(
+        "shop",
+        "web-to-api",
+        "api",
+        "[{podSelector: {matchLabels: {app: web}}}]",
+        "[{port: 8080}]",
+    ));
     let mut head = common;
     head.push(allow(
         "shop",
@@ -97,7 +113,13 @@ pub fn shop() -> (Vec<SourceFile>, Vec<SourceFile>) {
         "[{namespaceSelector: {matchLabels: {team: a}}}]",
         "[{port: 5432}]",
     ));
-    head.push(allow("shop", "internet-to-web", "web", "[{ipBlock: {cidr: 0.0.0.0/0}}]", "[{port: 443}]"));
+    head.push(allow(
+        "shop",
+        "internet-to-web",
+        "web",
+        "[{ipBlock: {cidr: 0.0.0.0/0}}]",
+        "[{port: 443}]",
+    ));
     head.push(deployment("shop", "cache", "cache"));
     (file("k8s/shop.yaml", &base), file("k8s/shop.yaml", &head))
 }
@@ -109,10 +131,9 @@ pub fn big(namespaces: usize, per_namespace: usize) -> (Vec<SourceFile>, Vec<Sou
     let mut head = Vec::new();
     for n in 0..namespaces {
         let ns = format!("ns-{n:02}");
-        for doc in [namespace(&ns, &format!("idx: \"{n}\""))] {
-            base.push(doc.clone());
-            head.push(doc);
-        }
+        let declared = namespace(&ns, &format!("idx: \"{n}\""));
+        base.push(declared.clone());
+        head.push(declared);
         for w in 0..per_namespace {
             let d = deployment(&ns, &format!("app-{w:03}"), &format!("app-{w:03}"));
             base.push(d.clone());
@@ -142,78 +163,84 @@ spec:
     (file("big/base.yaml", &base), file("big/head.yaml", &head))
 }
 
-/// Replaces code spans by `CODE` and backslash escapes by `ESC`, as a CommonMark reader
+/// Replaces code spans by `CODE` and backslash escapes by `ESC`, as a `CommonMark` reader
 /// would see them: what remains is text GitHub interprets.
 pub fn strip_code_and_escapes(md: &str) -> String {
     let chars: Vec<char> = md.chars().collect();
+    let run_at = |at: usize| chars[at..].iter().take_while(|&&ch| ch == '`').count();
     let mut out = String::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '\\' && i + 1 < chars.len() && chars[i + 1].is_ascii_punctuation() {
+    let mut at = 0;
+    while at < chars.len() {
+        let ch = chars[at];
+        if ch == '\\' && at + 1 < chars.len() && chars[at + 1].is_ascii_punctuation() {
             out.push_str("ESC");
-            i += 2;
+            at += 2;
             continue;
         }
-        if c == '`' {
-            let mut n = 0;
-            while i + n < chars.len() && chars[i + n] == '`' {
-                n += 1;
-            }
-            // Find the closing run of exactly n backticks.
-            let mut j = i + n;
-            let mut close = None;
-            while j < chars.len() {
-                if chars[j] == '`' {
-                    let mut m = 0;
-                    while j + m < chars.len() && chars[j + m] == '`' {
-                        m += 1;
-                    }
-                    if m == n {
-                        close = Some(j);
-                        break;
-                    }
-                    j += m;
-                } else {
-                    j += 1;
-                }
-            }
-            match close {
-                Some(j) => {
-                    out.push_str("CODE");
-                    i = j + n;
-                }
-                None => {
-                    // An unmatched run is literal text.
-                    out.extend(std::iter::repeat_n('`', n));
-                    i += n;
-                }
-            }
+        if ch != '`' {
+            out.push(ch);
+            at += 1;
             continue;
         }
-        out.push(c);
-        i += 1;
+        // A code span closes at the next run of exactly as many backticks.
+        let fence = run_at(at);
+        let mut scan = at + fence;
+        let mut close = None;
+        while scan < chars.len() {
+            if chars[scan] == '`' {
+                let run = run_at(scan);
+                if run == fence {
+                    close = Some(scan);
+                    break;
+                }
+                scan += run;
+            } else {
+                scan += 1;
+            }
+        }
+        if let Some(end) = close {
+            out.push_str("CODE");
+            at = end + fence;
+        } else {
+            // An unmatched run is literal text.
+            out.extend(std::iter::repeat_n('`', fence));
+            at += fence;
+        }
     }
     out
+}
+
+fn excerpt(text: &str, at: usize) -> String {
+    text[at..].chars().take(40).collect()
 }
 
 /// Asserts that GitHub would render `md` without any HTML, link, image or mention coming from
 /// the input: the only tags are ours, every `@` is defused, tables keep their shape.
 pub fn assert_inert_markdown(md: &str) {
+    const ALLOWED: [&str; 5] = [
+        "<details>",
+        "</details>",
+        "<summary>",
+        "</summary>",
+        "<!-- netreach",
+    ];
     let text = strip_code_and_escapes(md);
-    const ALLOWED: [&str; 5] = ["<details>", "</details>", "<summary>", "</summary>", "<!-- netreach"];
     for (i, _) in text.match_indices('<') {
         assert!(
             ALLOWED.iter().any(|tag| text[i..].starts_with(tag)),
             "live HTML at {:?}\n--- in ---\n{md}",
-            &text[i..(i + 40).min(text.len())]
+            excerpt(&text, i)
         );
     }
     for bad in ["[", "](", "![", "://", "www."] {
         assert!(!text.contains(bad), "possible link {bad:?} in:\n{text}");
     }
     for (i, _) in text.match_indices('@') {
-        assert!(text[i + 1..].starts_with("&#8203;"), "live mention at {:?}", &text[i..(i + 20).min(text.len())]);
+        assert!(
+            text[i + 1..].starts_with("&#8203;"),
+            "live mention at {:?}",
+            excerpt(&text, i)
+        );
     }
     // Tables: every row of a table has as many unescaped pipes as its header.
     let mut expected: Option<usize> = None;
@@ -228,11 +255,16 @@ pub fn assert_inert_markdown(md: &str) {
             expected = None;
         }
     }
-    assert_eq!(md.matches("<details>").count(), md.matches("</details>").count(), "unbalanced <details>");
+    assert_eq!(
+        md.matches("<details>").count(),
+        md.matches("</details>").count(),
+        "unbalanced <details>"
+    );
 }
 
 /// Text a PR author might smuggle into names, labels and paths.
-pub const HOSTILE: &str = "<script>alert(1)</script>|`x``y`[x](https://evil.example)@octocat #1 **b** \u{1b}[31m";
+pub const HOSTILE: &str =
+    "<script>alert(1)</script>|`x``y`[x](https://evil.example)@octocat #1 **b** \u{1b}[31m";
 
 /// A report whose workload ids, namespace and labels are [`HOSTILE`] — impossible through the
 /// parser (it validates names), so built from a hand-made model like a buggy front-end might.
@@ -247,7 +279,9 @@ pub fn hostile_report() -> Report {
         namespace: ns.to_string(),
         kind: WorkloadKind::Deployment,
         name: name.to_string(),
-        labels: [("app".to_string(), HOSTILE.to_string())].into_iter().collect(),
+        labels: [("app".to_string(), HOSTILE.to_string())]
+            .into_iter()
+            .collect(),
         named_ports: Vec::new(),
         host_network: false,
         replicated: true,
@@ -269,5 +303,11 @@ pub fn hostile_report() -> Report {
     let base_analysis = analysis::analyze(&base, &[]);
     let head_analysis = analysis::analyze(&head, &[]);
     let diff = diff::diff(&base_analysis, &head_analysis);
-    Report::assemble(Some((&base, base_analysis)), &head, head_analysis, Some(diff), Vec::new())
+    Report::assemble(
+        Some((&base, base_analysis)),
+        &head,
+        head_analysis,
+        Some(diff),
+        Vec::new(),
+    )
 }

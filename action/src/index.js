@@ -1,0 +1,4 @@
+// Entry point of the bundle (action/dist/index.js): everything lives in main.js.
+import { run } from "./main.js";
+
+await run();

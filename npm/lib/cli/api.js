@@ -1,0 +1,58 @@
+// The package's Node API, loaded on first use (so `--help` and usage errors need no
+// WebAssembly), with the errors it throws turned into CliErrors.
+
+import { CliError } from "./errors.js";
+
+let loaded;
+
+async function load() {
+  if (!loaded) {
+    try {
+      loaded = await import("../../node.js");
+    } catch (error) {
+      throw new CliError(
+        `cannot load the netreach WebAssembly module: ${error.message}`,
+        {
+          hint: "in a source checkout, build it first: bash scripts/build-wasm.sh",
+        },
+      );
+    }
+  }
+  return loaded;
+}
+
+/** A thrown API error (`kind`, maybe `file` and `line`) as a CliError. */
+function translate(error) {
+  if (!error || typeof error !== "object" || !("kind" in error)) throw error;
+  const where = error.file
+    ? `${error.file}${error.line ? `:${error.line}` : ""}: `
+    : "";
+  let hint;
+  if (
+    error.kind === "unknown-endpoint" ||
+    error.kind === "ambiguous-endpoint"
+  ) {
+    hint = "`netreach analyze PATH` lists the endpoint ids";
+  }
+  return new CliError(`${where}${error.message}`, { hint });
+}
+
+function call(fn) {
+  try {
+    return fn();
+  } catch (error) {
+    throw translate(error);
+  }
+}
+
+/** The core API: `report`, `renderReport`, `explain`, `version`. */
+export async function api() {
+  const mod = await load();
+  return {
+    report: (request) => call(() => mod.report(request)),
+    renderReport: (request, format, options) =>
+      call(() => mod.renderReport(request, format, options)),
+    explain: (request) => call(() => mod.explain(request)),
+    version: () => mod.version(),
+  };
+}
