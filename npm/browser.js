@@ -46,7 +46,12 @@ function ensureReady() {
   }
 }
 
-export const { version, report, renderReport, explain } = createApi(
-  wasm,
-  ensureReady,
-);
+export const {
+  version,
+  report,
+  renderReport,
+  explain,
+  check,
+  renderCheck,
+  snapshot,
+} = createApi(wasm, ensureReady);

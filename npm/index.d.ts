@@ -57,6 +57,24 @@ export function renderReport(
  */
 export function explain(request: ExplainRequest): Explanation;
 
+/**
+ * Holds the manifests to an expectations file (`netreach.yaml`) and/or a lock file
+ * (`netreach.lock.json`). Failed expectations and lock drift are data (`passed: false`).
+ * @throws {NetreachError} `expectations-syntax`, `invalid-expectations`, `lock-syntax`,
+ * `invalid-lock` (with `file`, `line`, maybe `field`; `message` is `file:line: problem`), or
+ * as `report`
+ */
+export function check(request: CheckRequest): CheckResult;
+
+/**
+ * The check for `request`, rendered: broken expectations first, then the lock drift.
+ * @throws {NetreachError} `unknown-format`, or as `check`
+ */
+export function renderCheck(request: CheckRequest, format: CheckFormat): string;
+
+/** The lock file text (`netreach.lock.json`) of the manifests' current reachability. */
+export function snapshot(request: SnapshotRequest): string;
+
 // ---------------------------------------------------------------------------------------
 // Requests
 // ---------------------------------------------------------------------------------------
@@ -101,6 +119,23 @@ export interface ExplainQuery {
   port?: number;
 }
 
+export interface CheckRequest {
+  files: SourceFile[];
+  options?: Options;
+  /** The expectations file (`netreach.yaml`): its path and YAML text. */
+  expectations?: SourceFile;
+  /** The lock file (`netreach.lock.json`): its path and JSON text. */
+  lock?: SourceFile;
+}
+
+export interface SnapshotRequest {
+  files: SourceFile[];
+  options?: Options;
+}
+
+/** Format names of `renderCheck`, ASCII case ignored. */
+export type CheckFormat = "markdown" | "md" | "text" | "txt" | "json";
+
 /** Format names, ASCII case ignored. `analysis-json`: only `{endpoints, connections}`; `connections`: one line per allowed connection. */
 export type ReportFormat =
   | "markdown"
@@ -140,7 +175,11 @@ export type NetreachErrorKind =
   | "ambiguous-endpoint"
   | "both-external"
   | "not-initialized"
-  | "internal";
+  | "internal"
+  | "expectations-syntax"
+  | "invalid-expectations"
+  | "lock-syntax"
+  | "invalid-lock";
 
 /** What the API throws: a JS `Error` (name `"NetreachError"`) with these extra properties. */
 export interface NetreachError extends Error {
@@ -370,4 +409,104 @@ export interface Decision {
   /** Whether it covers the queried port (always true without a port). */
   matchesQuery: boolean;
   location?: Location;
+}
+
+// ---------------------------------------------------------------------------------------
+// Results: the check (expectations and the lock; JSON `schemaVersion` 1)
+// ---------------------------------------------------------------------------------------
+
+export interface CheckResult {
+  schemaVersion: 1;
+  /** Every expectation holds, the reachability matches the lock, and no manifest object was invalid. */
+  passed: boolean;
+  summary: CheckSummary;
+  /** `null` when the request had no expectations file. */
+  expectations: ExpectationResults | null;
+  /** `null` when the request had no lock file. */
+  lock: LockDrift | null;
+  /** Problems found while reading the manifests (errors mean an object was skipped). */
+  diagnostics: Diagnostic[];
+}
+
+export interface CheckSummary {
+  expectations: number;
+  expectationsPassed: number;
+  expectationsFailed: number;
+  /** Connections whose ports differ from the lock. */
+  lockChanges: number;
+  lockExposures: number;
+  lockBreakages: number;
+  /** Workloads present now but not in the lock, and the reverse. */
+  lockAddedEndpoints: number;
+  lockRemovedEndpoints: number;
+  inputErrors: number;
+}
+
+export interface ExpectationResults {
+  /** The expectations file's path. */
+  path: string;
+  total: number;
+  passed: number;
+  failed: number;
+  /** In file order. */
+  results: ExpectationResult[];
+}
+
+export type AssertionKind =
+  | "allow"
+  | "deny"
+  | "isolation"
+  | "selectedByIngressPolicy"
+  | "selectedByEgressPolicy"
+  | "noEgressToExternal";
+
+export interface ExpectationResult {
+  name: string;
+  description?: string;
+  kind: AssertionKind;
+  /** The expectation in the expectations file. */
+  location: Location;
+  passed: boolean;
+  /** One sentence: what holds, or what fails and how often. */
+  summary: string;
+  /** Pairs (or workloads, for `selected-by-*`) checked. */
+  checked: number;
+  violationCount: number;
+  /** The first 20 violations, in endpoint order. */
+  violations: Violation[];
+  /** Subjects that match nothing (the expectation fails). */
+  unmatched: Unmatched[];
+  /** Worth knowing, but not failing the expectation. */
+  warnings: string[];
+}
+
+export interface Unmatched {
+  /** `from`, `to`, `isolation`, `selected-by-ingress-policy`, … */
+  role: string;
+  subject: string;
+}
+
+/** One pair (or workload) that breaks an expectation. */
+export interface Violation {
+  from?: string;
+  to?: string;
+  /** The workload, for `selected-by-*` expectations. */
+  endpoint?: string;
+  /** Everything allowed from `from` to `to`. */
+  allowed?: PortSet;
+  /** `allow`: required ports that are not allowed. */
+  missing?: PortSet;
+  /** `deny`, isolation, external egress: allowed ports that must not be. */
+  unexpected?: PortSet;
+  message: string;
+  /** Which policy and rule decided it (first 3 violations only). */
+  explanation?: Explanation;
+}
+
+/** The current reachability against the lock: lock = before, current = after. */
+export interface LockDrift {
+  clean: boolean;
+  exposures: number;
+  breakages: number;
+  diff: Diff;
 }

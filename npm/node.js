@@ -13,4 +13,12 @@ const api = createApi(wasm, () => {});
 /** Does nothing: the Node build is ready on import. Exists so browser code runs unchanged. */
 export async function init() {}
 
-export const { version, report, renderReport, explain } = api;
+export const {
+  version,
+  report,
+  renderReport,
+  explain,
+  check,
+  renderCheck,
+  snapshot,
+} = api;

@@ -1026,6 +1026,122 @@ describe("rendered manifests", () => {
   });
 });
 
+describe("expectations and the lock", () => {
+  const CHECK_PR = 31;
+  let repo;
+  before(() => {
+    repo = makeRepo(
+      "shop-check",
+      path.join(EXAMPLES, "shop", "base"),
+      path.join(EXAMPLES, "shop", "head"),
+    );
+    // netreach.yaml at the repository root; the lock approves the base's reachability.
+    cpSync(
+      path.join(EXAMPLES, "shop", "netreach.yaml"),
+      path.join(repo.dir, "netreach.yaml"),
+    );
+    const lock = execFileSync(
+      process.execPath,
+      [
+        path.join(ROOT, "npm", "bin", "netreach.js"),
+        "snapshot",
+        path.join(EXAMPLES, "shop", "base"),
+      ],
+      { encoding: "utf8" },
+    );
+    writeFileSync(path.join(repo.dir, "netreach.lock.json"), lock);
+    git(repo.dir, "add", "-A");
+    git(repo.dir, "commit", "-q", "--amend", "-m", "head");
+    repo.head = git(repo.dir, "rev-parse", "HEAD");
+  });
+
+  test("broken expectations and lock drift head the comment and the summary", async () => {
+    const result = await runAction({
+      cwd: repo.dir,
+      inputs: { paths: "deploy" },
+      event: pullRequestEvent(repo, CHECK_PR),
+    });
+    assert.equal(result.code, 0, explain(result));
+    assert.equal(result.outputs["expectations-failed"], "4");
+    assert.equal(result.outputs["lock-drift"], "true");
+    assert.equal(result.outputs.changed, "true");
+    const [comment] = commentsOn(CHECK_PR);
+    assert.ok(comment, "a comment was posted");
+    const body = comment.body;
+    assert.ok(
+      body.startsWith(`${MARKER}\n### ❌ netreach check`),
+      body.slice(0, 200),
+    );
+    assert.ok(body.length <= 65_536);
+    const broken = body.indexOf("storefront reaches cart");
+    const drift = body.indexOf("#### Lock drift");
+    const report = body.indexOf("## netreach");
+    assert.ok(broken > 0, "names the broken expectation");
+    assert.ok(drift > broken, "drift after the broken expectations");
+    assert.ok(report > drift, "the reachability report comes after the check");
+    assert.match(body, /```diff\n/);
+    assert.ok(
+      result.summary.startsWith("### ❌ netreach check"),
+      result.summary.slice(0, 200),
+    );
+    assert.ok(!result.summary.includes(MARKER));
+  });
+
+  test("fail-on: expectation and lock fail the step; without them it passes", async () => {
+    const gated = await runAction({
+      cwd: repo.dir,
+      inputs: { paths: "deploy", "fail-on": "expectation", comment: "off" },
+      event: pullRequestEvent(repo, CHECK_PR),
+    });
+    assert.equal(gated.code, 1, explain(gated));
+    assert.match(
+      commands(gated.stdout, "error")[0],
+      /^::error::netreach: 4 failed expectations \(fail-on: expectation\)$/,
+    );
+    const lock = await runAction({
+      cwd: repo.dir,
+      inputs: { paths: "deploy", "fail-on": "lock", comment: "off" },
+      event: pullRequestEvent(repo, CHECK_PR),
+    });
+    assert.equal(lock.code, 1, explain(lock));
+    assert.match(
+      commands(lock.stdout, "error")[0],
+      /^::error::netreach: \d+ changes? against the lock \(fail-on: lock\)$/,
+    );
+    const off = await runAction({
+      cwd: repo.dir,
+      inputs: {
+        paths: "deploy",
+        "fail-on": "expectation, lock",
+        expectations: "none",
+        lock: "none",
+        comment: "off",
+      },
+      event: pullRequestEvent(repo, CHECK_PR),
+    });
+    assert.equal(off.code, 0, explain(off));
+    assert.equal(off.outputs["expectations-failed"], "0");
+    assert.equal(off.outputs["lock-drift"], "false");
+  });
+
+  test("a named file missing at head, or an unusable one, fails with the reason", async () => {
+    const missing = await runAction({
+      cwd: repo.dir,
+      inputs: { paths: "deploy", expectations: "nope.yaml", comment: "off" },
+      event: pullRequestEvent(repo, CHECK_PR),
+    });
+    assert.equal(missing.code, 1);
+    assert.match(commands(missing.stdout, "error")[0], /nope\.yaml/);
+    const bad = await runAction({
+      cwd: repo.dir,
+      inputs: { paths: "deploy", lock: "README.md", comment: "off" },
+      event: pullRequestEvent(repo, CHECK_PR),
+    });
+    assert.equal(bad.code, 1);
+    assert.match(commands(bad.stdout, "error")[0], /README\.md:1: /);
+  });
+});
+
 describe("inputs", () => {
   test("paths takes globs and lists; a path that matches nothing in head is an error", async () => {
     const repo = makeRepo(

@@ -17,7 +17,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import os5 from "node:os";
-import path8 from "node:path";
+import path9 from "node:path";
 
 // node_modules/@actions/core/lib/core.js
 var core_exports = {};
@@ -922,52 +922,154 @@ import { readFileSync } from "node:fs";
 // npm/pkg/netreach.js
 var netreach_exports = {};
 __export(netreach_exports, {
+  check: () => check,
   default: () => __wbg_init,
   explain: () => explain,
   initSync: () => initSync,
+  renderCheck: () => renderCheck,
   renderReport: () => renderReport,
   report: () => report,
+  snapshot: () => snapshot,
   start: () => start,
   version: () => version,
 });
-function explain(request) {
-  const ret = wasm.explain(request);
-  if (ret[2]) {
-    throw takeFromExternrefTable0(ret[1]);
+function check(request) {
+  try {
+    const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
+    wasm.check(retptr, addHeapObject(request));
+    var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
+    var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
+    var r2 = getDataViewMemory0().getInt32(retptr + 4 * 2, true);
+    if (r2) {
+      throw takeObject(r1);
+    }
+    return takeObject(r0);
+  } finally {
+    wasm.__wbindgen_add_to_stack_pointer(16);
   }
-  return takeFromExternrefTable0(ret[0]);
 }
-function renderReport(request, format, render_options) {
+function explain(request) {
+  try {
+    const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
+    wasm.explain(retptr, addHeapObject(request));
+    var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
+    var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
+    var r2 = getDataViewMemory0().getInt32(retptr + 4 * 2, true);
+    if (r2) {
+      throw takeObject(r1);
+    }
+    return takeObject(r0);
+  } finally {
+    wasm.__wbindgen_add_to_stack_pointer(16);
+  }
+}
+function renderCheck(request, format) {
   let deferred3_0;
   let deferred3_1;
   try {
+    const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
     const ptr0 = passStringToWasm0(
       format,
-      wasm.__wbindgen_malloc,
-      wasm.__wbindgen_realloc,
+      wasm.__wbindgen_export,
+      wasm.__wbindgen_export2,
     );
     const len0 = WASM_VECTOR_LEN;
-    const ret = wasm.renderReport(request, ptr0, len0, render_options);
-    var ptr2 = ret[0];
-    var len2 = ret[1];
-    if (ret[3]) {
+    wasm.renderCheck(retptr, addHeapObject(request), ptr0, len0);
+    var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
+    var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
+    var r2 = getDataViewMemory0().getInt32(retptr + 4 * 2, true);
+    var r3 = getDataViewMemory0().getInt32(retptr + 4 * 3, true);
+    var ptr2 = r0;
+    var len2 = r1;
+    if (r3) {
       ptr2 = 0;
       len2 = 0;
-      throw takeFromExternrefTable0(ret[2]);
+      throw takeObject(r2);
     }
     deferred3_0 = ptr2;
     deferred3_1 = len2;
     return getStringFromWasm0(ptr2, len2);
   } finally {
-    wasm.__wbindgen_free(deferred3_0, deferred3_1, 1);
+    wasm.__wbindgen_add_to_stack_pointer(16);
+    wasm.__wbindgen_export4(deferred3_0, deferred3_1, 1);
+  }
+}
+function renderReport(request, format, render_options) {
+  let deferred3_0;
+  let deferred3_1;
+  try {
+    const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
+    const ptr0 = passStringToWasm0(
+      format,
+      wasm.__wbindgen_export,
+      wasm.__wbindgen_export2,
+    );
+    const len0 = WASM_VECTOR_LEN;
+    wasm.renderReport(
+      retptr,
+      addHeapObject(request),
+      ptr0,
+      len0,
+      addHeapObject(render_options),
+    );
+    var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
+    var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
+    var r2 = getDataViewMemory0().getInt32(retptr + 4 * 2, true);
+    var r3 = getDataViewMemory0().getInt32(retptr + 4 * 3, true);
+    var ptr2 = r0;
+    var len2 = r1;
+    if (r3) {
+      ptr2 = 0;
+      len2 = 0;
+      throw takeObject(r2);
+    }
+    deferred3_0 = ptr2;
+    deferred3_1 = len2;
+    return getStringFromWasm0(ptr2, len2);
+  } finally {
+    wasm.__wbindgen_add_to_stack_pointer(16);
+    wasm.__wbindgen_export4(deferred3_0, deferred3_1, 1);
   }
 }
 function report(request) {
-  const ret = wasm.report(request);
-  if (ret[2]) {
-    throw takeFromExternrefTable0(ret[1]);
+  try {
+    const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
+    wasm.report(retptr, addHeapObject(request));
+    var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
+    var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
+    var r2 = getDataViewMemory0().getInt32(retptr + 4 * 2, true);
+    if (r2) {
+      throw takeObject(r1);
+    }
+    return takeObject(r0);
+  } finally {
+    wasm.__wbindgen_add_to_stack_pointer(16);
   }
-  return takeFromExternrefTable0(ret[0]);
+}
+function snapshot(request) {
+  let deferred2_0;
+  let deferred2_1;
+  try {
+    const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
+    wasm.snapshot(retptr, addHeapObject(request));
+    var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
+    var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
+    var r2 = getDataViewMemory0().getInt32(retptr + 4 * 2, true);
+    var r3 = getDataViewMemory0().getInt32(retptr + 4 * 3, true);
+    var ptr1 = r0;
+    var len1 = r1;
+    if (r3) {
+      ptr1 = 0;
+      len1 = 0;
+      throw takeObject(r2);
+    }
+    deferred2_0 = ptr1;
+    deferred2_1 = len1;
+    return getStringFromWasm0(ptr1, len1);
+  } finally {
+    wasm.__wbindgen_add_to_stack_pointer(16);
+    wasm.__wbindgen_export4(deferred2_0, deferred2_1, 1);
+  }
 }
 function start() {
   wasm.start();
@@ -976,12 +1078,16 @@ function version() {
   let deferred1_0;
   let deferred1_1;
   try {
-    const ret = wasm.version();
-    deferred1_0 = ret[0];
-    deferred1_1 = ret[1];
-    return getStringFromWasm0(ret[0], ret[1]);
+    const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
+    wasm.version(retptr);
+    var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
+    var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
+    deferred1_0 = r0;
+    deferred1_1 = r1;
+    return getStringFromWasm0(r0, r1);
   } finally {
-    wasm.__wbindgen_free(deferred1_0, deferred1_1, 1);
+    wasm.__wbindgen_add_to_stack_pointer(16);
+    wasm.__wbindgen_export4(deferred1_0, deferred1_1, 1);
   }
 }
 function __wbg_get_imports() {
@@ -989,21 +1095,21 @@ function __wbg_get_imports() {
     __proto__: null,
     __wbg_Error_30c8987f7c2ed4e2: function (arg0, arg1) {
       const ret = Error(getStringFromWasm0(arg0, arg1));
-      return ret;
+      return addHeapObject(ret);
     },
     __wbg_String_8564e559799eccda: function (arg0, arg1) {
-      const ret = String(arg1);
+      const ret = String(getObject(arg1));
       const ptr1 = passStringToWasm0(
         ret,
-        wasm.__wbindgen_malloc,
-        wasm.__wbindgen_realloc,
+        wasm.__wbindgen_export,
+        wasm.__wbindgen_export2,
       );
       const len1 = WASM_VECTOR_LEN;
       getDataViewMemory0().setInt32(arg0 + 4 * 1, len1, true);
       getDataViewMemory0().setInt32(arg0 + 4 * 0, ptr1, true);
     },
     __wbg___wbindgen_bigint_get_as_i64_a2383202b9353e4c: function (arg0, arg1) {
-      const v = arg1;
+      const v = getObject(arg1);
       const ret = typeof v === "bigint" ? v : void 0;
       getDataViewMemory0().setBigInt64(
         arg0 + 8 * 1,
@@ -1013,52 +1119,52 @@ function __wbg_get_imports() {
       getDataViewMemory0().setInt32(arg0 + 4 * 0, !isLikeNone(ret), true);
     },
     __wbg___wbindgen_boolean_get_5b446f51afd21013: function (arg0) {
-      const v = arg0;
+      const v = getObject(arg0);
       const ret = typeof v === "boolean" ? v : void 0;
       return isLikeNone(ret) ? 16777215 : ret ? 1 : 0;
     },
     __wbg___wbindgen_debug_string_4687d8d8c2017d52: function (arg0, arg1) {
-      const ret = debugString(arg1);
+      const ret = debugString(getObject(arg1));
       const ptr1 = passStringToWasm0(
         ret,
-        wasm.__wbindgen_malloc,
-        wasm.__wbindgen_realloc,
+        wasm.__wbindgen_export,
+        wasm.__wbindgen_export2,
       );
       const len1 = WASM_VECTOR_LEN;
       getDataViewMemory0().setInt32(arg0 + 4 * 1, len1, true);
       getDataViewMemory0().setInt32(arg0 + 4 * 0, ptr1, true);
     },
     __wbg___wbindgen_in_92f62ee1427d9e49: function (arg0, arg1) {
-      const ret = arg0 in arg1;
+      const ret = getObject(arg0) in getObject(arg1);
       return ret;
     },
     __wbg___wbindgen_is_bigint_b123553bed3bb382: function (arg0) {
-      const ret = typeof arg0 === "bigint";
+      const ret = typeof getObject(arg0) === "bigint";
       return ret;
     },
     __wbg___wbindgen_is_function_1f9d30630b8b1d3d: function (arg0) {
-      const ret = typeof arg0 === "function";
+      const ret = typeof getObject(arg0) === "function";
       return ret;
     },
     __wbg___wbindgen_is_object_3c45d4f2dde4e749: function (arg0) {
-      const val = arg0;
+      const val = getObject(arg0);
       const ret = typeof val === "object" && val !== null;
       return ret;
     },
     __wbg___wbindgen_is_string_90b56bc79aad6f6c: function (arg0) {
-      const ret = typeof arg0 === "string";
+      const ret = typeof getObject(arg0) === "string";
       return ret;
     },
     __wbg___wbindgen_jsval_eq_02babf21faa37971: function (arg0, arg1) {
-      const ret = arg0 === arg1;
+      const ret = getObject(arg0) === getObject(arg1);
       return ret;
     },
     __wbg___wbindgen_jsval_loose_eq_677f21e468d6b461: function (arg0, arg1) {
-      const ret = arg0 == arg1;
+      const ret = getObject(arg0) == getObject(arg1);
       return ret;
     },
     __wbg___wbindgen_number_get_2e0e7dee9f701a71: function (arg0, arg1) {
-      const obj = arg1;
+      const obj = getObject(arg1);
       const ret = typeof obj === "number" ? obj : void 0;
       getDataViewMemory0().setFloat64(
         arg0 + 8 * 1,
@@ -1068,14 +1174,14 @@ function __wbg_get_imports() {
       getDataViewMemory0().setInt32(arg0 + 4 * 0, !isLikeNone(ret), true);
     },
     __wbg___wbindgen_string_get_0380ccaa2f57f0d9: function (arg0, arg1) {
-      const obj = arg1;
+      const obj = getObject(arg1);
       const ret = typeof obj === "string" ? obj : void 0;
       var ptr1 = isLikeNone(ret)
         ? 0
         : passStringToWasm0(
             ret,
-            wasm.__wbindgen_malloc,
-            wasm.__wbindgen_realloc,
+            wasm.__wbindgen_export,
+            wasm.__wbindgen_export2,
           );
       var len1 = WASM_VECTOR_LEN;
       getDataViewMemory0().setInt32(arg0 + 4 * 1, len1, true);
@@ -1085,41 +1191,41 @@ function __wbg_get_imports() {
       throw new Error(getStringFromWasm0(arg0, arg1));
     },
     __wbg_assign_e39d243f5fbe1e2d: function (arg0, arg1) {
-      const ret = Object.assign(arg0, arg1);
-      return ret;
+      const ret = Object.assign(getObject(arg0), getObject(arg1));
+      return addHeapObject(ret);
     },
     __wbg_call_6137034ef55c9d0f: function () {
       return handleError(function (arg0, arg1) {
-        const ret = arg0.call(arg1);
-        return ret;
+        const ret = getObject(arg0).call(getObject(arg1));
+        return addHeapObject(ret);
       }, arguments);
     },
     __wbg_done_b41a1d26cdb37fb6: function (arg0) {
-      const ret = arg0.done;
+      const ret = getObject(arg0).done;
       return ret;
     },
     __wbg_entries_fb6397112b1de25f: function (arg0) {
-      const ret = Object.entries(arg0);
-      return ret;
+      const ret = Object.entries(getObject(arg0));
+      return addHeapObject(ret);
     },
     __wbg_get_658f6698067d9515: function () {
       return handleError(function (arg0, arg1) {
-        const ret = Reflect.get(arg0, arg1);
-        return ret;
+        const ret = Reflect.get(getObject(arg0), getObject(arg1));
+        return addHeapObject(ret);
       }, arguments);
     },
     __wbg_get_6c896e0571ddae51: function (arg0, arg1) {
-      const ret = arg0[arg1 >>> 0];
-      return ret;
+      const ret = getObject(arg0)[arg1 >>> 0];
+      return addHeapObject(ret);
     },
     __wbg_get_unchecked_288889d017702237: function (arg0, arg1) {
-      const ret = arg0[arg1 >>> 0];
-      return ret;
+      const ret = getObject(arg0)[arg1 >>> 0];
+      return addHeapObject(ret);
     },
     __wbg_instanceof_ArrayBuffer_a99f175873e5d9b8: function (arg0) {
       let result;
       try {
-        result = arg0 instanceof ArrayBuffer;
+        result = getObject(arg0) instanceof ArrayBuffer;
       } catch (_) {
         result = false;
       }
@@ -1129,7 +1235,7 @@ function __wbg_get_imports() {
     __wbg_instanceof_Map_b2611749102d7ba3: function (arg0) {
       let result;
       try {
-        result = arg0 instanceof Map;
+        result = getObject(arg0) instanceof Map;
       } catch (_) {
         result = false;
       }
@@ -1139,7 +1245,7 @@ function __wbg_get_imports() {
     __wbg_instanceof_Uint8Array_828cef2aaacafc31: function (arg0) {
       let result;
       try {
-        result = arg0 instanceof Uint8Array;
+        result = getObject(arg0) instanceof Uint8Array;
       } catch (_) {
         result = false;
       }
@@ -1147,99 +1253,100 @@ function __wbg_get_imports() {
       return ret;
     },
     __wbg_isArray_e15a2ff68ffdbef2: function (arg0) {
-      const ret = Array.isArray(arg0);
+      const ret = Array.isArray(getObject(arg0));
       return ret;
     },
     __wbg_isSafeInteger_717808ad6a54bd9e: function (arg0) {
-      const ret = Number.isSafeInteger(arg0);
+      const ret = Number.isSafeInteger(getObject(arg0));
       return ret;
     },
     __wbg_iterator_e3c31c892080e444: function () {
       const ret = Symbol.iterator;
-      return ret;
+      return addHeapObject(ret);
     },
     __wbg_length_7f3c00c40364105e: function (arg0) {
-      const ret = arg0.length;
+      const ret = getObject(arg0).length;
       return ret;
     },
     __wbg_length_d4bdea10311bd9cf: function (arg0) {
-      const ret = arg0.length;
+      const ret = getObject(arg0).length;
       return ret;
     },
     __wbg_new_1dbf7428bba60a42: function (arg0) {
-      const ret = new Uint8Array(arg0);
-      return ret;
+      const ret = new Uint8Array(getObject(arg0));
+      return addHeapObject(ret);
     },
     __wbg_new_28744009d011f847: function () {
       const ret = /* @__PURE__ */ new Map();
-      return ret;
+      return addHeapObject(ret);
     },
     __wbg_new_343a093a3c2ffb4e: function (arg0, arg1) {
       const ret = new Error(getStringFromWasm0(arg0, arg1));
-      return ret;
+      return addHeapObject(ret);
     },
     __wbg_new_617a8cdb8bb1130e: function () {
       const ret = new Object();
-      return ret;
+      return addHeapObject(ret);
     },
     __wbg_new_ee2291f50781bf1d: function () {
       const ret = new Array();
-      return ret;
+      return addHeapObject(ret);
     },
     __wbg_next_33784799010f1bbe: function (arg0) {
-      const ret = arg0.next;
-      return ret;
+      const ret = getObject(arg0).next;
+      return addHeapObject(ret);
     },
     __wbg_next_f4aac29c42af995c: function () {
       return handleError(function (arg0) {
-        const ret = arg0.next();
-        return ret;
+        const ret = getObject(arg0).next();
+        return addHeapObject(ret);
       }, arguments);
     },
     __wbg_prototypesetcall_bc27214492979395: function (arg0, arg1, arg2) {
-      Uint8Array.prototype.set.call(getArrayU8FromWasm0(arg0, arg1), arg2);
+      Uint8Array.prototype.set.call(
+        getArrayU8FromWasm0(arg0, arg1),
+        getObject(arg2),
+      );
     },
     __wbg_set_6ae97e73113c4f0b: function (arg0, arg1, arg2) {
-      const ret = arg0.set(arg1, arg2);
-      return ret;
+      const ret = getObject(arg0).set(getObject(arg1), getObject(arg2));
+      return addHeapObject(ret);
     },
     __wbg_set_6be42768c690e380: function (arg0, arg1, arg2) {
-      arg0[arg1] = arg2;
+      getObject(arg0)[takeObject(arg1)] = takeObject(arg2);
     },
     __wbg_set_bea140a88be9b277: function (arg0, arg1, arg2) {
-      arg0[arg1 >>> 0] = arg2;
+      getObject(arg0)[arg1 >>> 0] = takeObject(arg2);
     },
     __wbg_set_name_2c630595dc90a7aa: function (arg0, arg1, arg2) {
-      arg0.name = getStringFromWasm0(arg1, arg2);
+      getObject(arg0).name = getStringFromWasm0(arg1, arg2);
     },
     __wbg_value_f3c585ee8f5ba40c: function (arg0) {
-      const ret = arg0.value;
-      return ret;
+      const ret = getObject(arg0).value;
+      return addHeapObject(ret);
     },
     __wbindgen_generic_0000000000000001: function (arg0) {
       const ret = arg0;
-      return ret;
+      return addHeapObject(ret);
     },
     __wbindgen_generic_0000000000000002: function (arg0) {
       const ret = arg0;
-      return ret;
+      return addHeapObject(ret);
     },
     __wbindgen_generic_0000000000000003: function (arg0, arg1) {
       const ret = getStringFromWasm0(arg0, arg1);
-      return ret;
+      return addHeapObject(ret);
     },
     __wbindgen_generic_0000000000000004: function (arg0) {
       const ret = BigInt.asUintN(64, arg0);
-      return ret;
+      return addHeapObject(ret);
     },
-    __wbindgen_init_externref_table: function () {
-      const table = wasm.__wbindgen_externrefs;
-      const offset = table.grow(4);
-      table.set(0, void 0);
-      table.set(offset + 0, void 0);
-      table.set(offset + 1, null);
-      table.set(offset + 2, true);
-      table.set(offset + 3, false);
+    __wbindgen_object_clone_ref: function (arg0) {
+      const ret = getObject(arg0);
+      return addHeapObject(ret);
+    },
+    __wbindgen_object_drop_ref: function (arg0) {
+      takeObject(arg0);
     },
   };
   return {
@@ -1247,9 +1354,11 @@ function __wbg_get_imports() {
     "./netreach_bg.js": import0,
   };
 }
-function addToExternrefTable0(obj) {
-  const idx = wasm.__externref_table_alloc();
-  wasm.__wbindgen_externrefs.set(idx, obj);
+function addHeapObject(obj) {
+  if (heap_next === heap.length) heap.push(heap.length + 1);
+  const idx = heap_next;
+  heap_next = heap[idx];
+  heap[idx] = obj;
   return idx;
 }
 function debugString(val) {
@@ -1308,6 +1417,11 @@ ${val.stack}`;
   }
   return className;
 }
+function dropObject(idx) {
+  if (idx < 1028) return;
+  heap[idx] = heap_next;
+  heap_next = idx;
+}
 function getArrayU8FromWasm0(ptr, len) {
   ptr = ptr >>> 0;
   return getUint8ArrayMemory0().subarray(ptr / 1, ptr / 1 + len);
@@ -1337,14 +1451,19 @@ function getUint8ArrayMemory0() {
   }
   return cachedUint8ArrayMemory0;
 }
+function getObject(idx) {
+  return heap[idx];
+}
 function handleError(f, args) {
   try {
     return f.apply(this, args);
   } catch (e) {
-    const idx = addToExternrefTable0(e);
-    wasm.__wbindgen_exn_store(idx);
+    wasm.__wbindgen_export3(addHeapObject(e));
   }
 }
+var heap = new Array(1024).fill(void 0);
+heap.push(void 0, null, true, false);
+var heap_next = heap.length;
 function isLikeNone(x) {
   return x === void 0 || x === null;
 }
@@ -1380,10 +1499,10 @@ function passStringToWasm0(arg, malloc, realloc) {
   WASM_VECTOR_LEN = offset;
   return ptr;
 }
-function takeFromExternrefTable0(idx) {
-  const value = wasm.__wbindgen_externrefs.get(idx);
-  wasm.__externref_table_dealloc(idx);
-  return value;
+function takeObject(idx) {
+  const ret = getObject(idx);
+  dropObject(idx);
+  return ret;
 }
 var cachedTextDecoder = new TextDecoder("utf-8", {
   ignoreBOM: true,
@@ -1540,6 +1659,22 @@ function createApi(wasm2, ensureReady) {
       ensureReady();
       return wasm2.explain(request);
     },
+    check(request) {
+      ensureReady();
+      return wasm2.check(request);
+    },
+    renderCheck(request, format) {
+      ensureReady();
+      return wasm2.renderCheck(
+        request,
+        typeof format === "string" ? format : String(format),
+      );
+    },
+    /** @returns {string} */
+    snapshot(request) {
+      ensureReady();
+      return wasm2.snapshot(request);
+    },
   };
 }
 
@@ -1553,6 +1688,9 @@ var {
   report: report2,
   renderReport: renderReport2,
   explain: explain2,
+  check: check2,
+  renderCheck: renderCheck2,
+  snapshot: snapshot2,
 } = api;
 
 // action/src/annotations.js
@@ -2177,7 +2315,13 @@ function readRevision(repo, rev, paths, context) {
     }
     const chosen = under
       .filter((e) => isFile || wantedBelow(e.path, p.rel))
-      .filter((e) => e.mode !== "120000")
+      .filter((e) => {
+        if (e.mode !== "120000") return true;
+        context.log(`${e.path} at ${rev} is a symbolic link: skipped`, {
+          verboseOnly: true,
+        });
+        return false;
+      })
       .map((e) => ({
         ...e,
         name: displayPath(repo.cwd, path6.join(repo.toplevel, e.path)),
@@ -2828,6 +2972,7 @@ async function upsertComment(
 }
 
 // action/src/inputs.js
+import path8 from "node:path";
 var DEFAULTS = Object.freeze({
   mode: "analyze",
   paths: ".",
@@ -2845,9 +2990,18 @@ var DEFAULTS = Object.freeze({
   token: "${{ github.token }}",
   namespace: "",
   "cluster-cidrs": "",
+  expectations: "netreach.yaml",
+  lock: "netreach.lock.json",
 });
 var COMMENT_MODES = ["update", "new", "off"];
-var GATES = ["exposure", "breakage", "lint-error", "input-error"];
+var GATES = [
+  "exposure",
+  "breakage",
+  "lint-error",
+  "input-error",
+  "expectation",
+  "lock",
+];
 var MODES = ["analyze", "comment"];
 var KEY = /^[A-Za-z0-9._-]{1,64}$/;
 var InputError = class extends Error {};
@@ -2875,6 +3029,16 @@ function bool(name) {
   if (["true", "yes", "on", "1"].includes(value)) return true;
   if (["false", "no", "off", "0", ""].includes(value)) return false;
   throw new InputError(`input \`${name}\`: "${value}" is not true or false`);
+}
+function checkFile(name) {
+  const value = raw(name).trim();
+  if (value === "" || value.toLowerCase() === "none") return null;
+  if (path8.isAbsolute(value)) {
+    throw new InputError(
+      `input \`${name}\`: \`${value}\` is absolute; give a path relative to the repository`,
+    );
+  }
+  return { path: value, required: value !== DEFAULTS[name] };
 }
 function readInputs() {
   const failOn = splitList(raw("fail-on").toLowerCase()).filter(
@@ -2914,6 +3078,8 @@ function readInputs() {
     token,
     namespace: raw("namespace").trim(),
     clusterCidrs: splitList(raw("cluster-cidrs")),
+    expectations: checkFile("expectations"),
+    lock: checkFile("lock"),
   };
 }
 
@@ -2944,13 +3110,18 @@ function headInputErrors(report3) {
     (d) => d.side === "head" && d.severity === "error",
   ).length;
 }
-function gateReasons(report3, failOn) {
+function gateReasons(report3, failOn, check3 = null) {
   const s = report3.summary;
   const counts = {
     exposure: [s.exposures, "newly allowed connection"],
     breakage: [s.breakages, "newly blocked connection"],
     "lint-error": [s.lintErrors, "lint error"],
     "input-error": [headInputErrors(report3), "input error"],
+    expectation: [
+      check3?.summary.expectationsFailed ?? 0,
+      "failed expectation",
+    ],
+    lock: [lockDrift(check3), "connection drifted from the lock"],
   };
   const reasons = [];
   for (const gate of failOn) {
@@ -2958,6 +3129,64 @@ function gateReasons(report3, failOn) {
     if (n > 0) reasons.push(`${n} ${what}${n === 1 ? "" : "s"}`);
   }
   return reasons;
+}
+function lockDrift(check3) {
+  if (!check3?.lock || check3.lock.clean) return 0;
+  const s = check3.summary;
+  return s.lockChanges + s.lockAddedEndpoints + s.lockRemovedEndpoints || 1;
+}
+async function readCheckFiles(git2, head, tree, prefix, inputs) {
+  const out = {};
+  for (const name of ["expectations", "lock"]) {
+    const spec = inputs[name];
+    if (!spec) continue;
+    const key = path9.posix.normalize(path9.posix.join(prefix, spec.path));
+    const entry = tree.get(key);
+    if (entry?.type !== "blob") {
+      if (spec.required) {
+        throw new Error(
+          `${name}: \`${spec.path}\` does not exist in the head commit ${head.slice(0, 12)}`,
+        );
+      }
+      continue;
+    }
+    const text = await git2.out(["cat-file", "blob", entry.oid]);
+    out[name] = { path: spec.path, text };
+    info(`${name}: ${spec.path}`);
+  }
+  return out;
+}
+function checkMarkdown(request, limit) {
+  if (!request) return "";
+  let md = renderCheck2(request, "markdown").trimEnd();
+  if (Buffer.byteLength(md) > limit) {
+    const note = "\n\n…(cut: the job summary has the whole check)";
+    while (Buffer.byteLength(md) + Buffer.byteLength(note) > limit) {
+      const cut = md.lastIndexOf("\n");
+      if (cut <= 0) {
+        md = "";
+        break;
+      }
+      md = md.slice(0, cut);
+    }
+    if ((md.match(/^```/gm) ?? []).length % 2 === 1) md += "\n```";
+    md += note;
+  }
+  return `${md}
+
+`;
+}
+function prepend(comment, top, marker) {
+  if (!top) return comment;
+  if (
+    marker &&
+    comment.startsWith(`${marker}
+`)
+  ) {
+    return `${marker}
+${top}${comment.slice(marker.length + 1)}`;
+  }
+  return `${top}${comment}`;
 }
 async function run4() {
   try {
@@ -2980,7 +3209,7 @@ async function analyze(inputs, ctx) {
   const cwd = process.env.GITHUB_WORKSPACE || process.cwd();
   const tmpRoot = process.env.RUNNER_TEMP || os5.tmpdir();
   mkdirSync(tmpRoot, { recursive: true });
-  const scratch = mkdtempSync2(path8.join(tmpRoot, "netreach-work-"));
+  const scratch = mkdtempSync2(path9.join(tmpRoot, "netreach-work-"));
   try {
     const git2 = new Git(cwd);
     const { prefix } = await git2.locate();
@@ -3052,7 +3281,26 @@ The base could not be read, so this report has no diff: it shows the head alone.
     const request = { head: headSide.files, options };
     if (baseSide) request.base = baseSide.files;
     const report3 = report2(request);
-    const changed = hasChanges(report3);
+    const checkFiles = await readCheckFiles(
+      git2,
+      head,
+      headTree,
+      prefix,
+      inputs,
+    );
+    let checkRequest = null;
+    let check3 = null;
+    if (checkFiles.expectations || checkFiles.lock) {
+      checkRequest = { files: headSide.files, options, ...checkFiles };
+      try {
+        check3 = check2(checkRequest);
+      } catch (error2) {
+        if (error2?.file) throw new Error(error2.message);
+        throw error2;
+      }
+    }
+    const checkFailed = Boolean(check3 && !check3.passed);
+    const changed = hasChanges(report3) || checkFailed;
     const marker = markerFor(inputs.commentKey);
     const title = inputs.commentKey
       ? `netreach: NetworkPolicy reachability changes (${inputs.commentKey})`
@@ -3060,23 +3308,34 @@ The base could not be read, so this report has no diff: it shows the head alone.
     const summaryHint = ctx.runUrl
       ? `The full report is in the [job summary](${ctx.runUrl}) of this run.`
       : "The full report is in the job summary of this run.";
-    const comment = renderReport2(request, "markdown", {
-      maxChars: COMMENT_LIMIT,
+    const commentCheck = checkMarkdown(checkRequest, COMMENT_LIMIT / 2);
+    const comment = prepend(
+      renderReport2(request, "markdown", {
+        maxChars: COMMENT_LIMIT - Buffer.byteLength(commentCheck),
+        marker,
+        fullReportHint: summaryHint,
+        title,
+      }),
+      commentCheck,
       marker,
-      fullReportHint: summaryHint,
-      title,
-    });
+    );
     const cut = comment.trimEnd().endsWith(summaryHint);
-    const summary2 = cut
-      ? renderReport2(request, "markdown", {
-          maxChars: SUMMARY_LIMIT,
+    let summary2 = comment.slice(comment.indexOf("\n") + 1);
+    if (cut) {
+      const summaryCheck = checkMarkdown(checkRequest, SUMMARY_LIMIT / 2);
+      summary2 = prepend(
+        renderReport2(request, "markdown", {
+          maxChars: SUMMARY_LIMIT - Buffer.byteLength(summaryCheck),
           fullReportHint: SUMMARY_HINT,
           title,
-        })
-      : comment.slice(comment.indexOf("\n") + 1);
+        }),
+        summaryCheck,
+        null,
+      );
+    }
     const json = `${JSON.stringify(report3, null, 2)}
 `;
-    const reportDir = path8.join(
+    const reportDir = path9.join(
       tmpRoot,
       `netreach-${process.env.GITHUB_ACTION || "report"}`.replace(
         /[^\w.-]/g,
@@ -3084,10 +3343,10 @@ The base could not be read, so this report has no diff: it shows the head alone.
       ),
     );
     mkdirSync(reportDir, { recursive: true });
-    writeFileSync(path8.join(reportDir, FILES.report), json);
-    writeFileSync(path8.join(reportDir, FILES.comment), comment);
+    writeFileSync(path9.join(reportDir, FILES.report), json);
+    writeFileSync(path9.join(reportDir, FILES.comment), comment);
     writeFileSync(
-      path8.join(reportDir, FILES.context),
+      path9.join(reportDir, FILES.context),
       JSON.stringify(
         {
           schemaVersion: 1,
@@ -3124,7 +3383,9 @@ The base could not be read, so this report has no diff: it shows the head alone.
     setOutput("added-workloads", s.addedEndpoints);
     setOutput("removed-workloads", s.removedEndpoints);
     setOutput("changed", changed);
-    setOutput("report-json", path8.join(reportDir, FILES.report));
+    setOutput("expectations-failed", check3?.summary.expectationsFailed ?? 0);
+    setOutput("lock-drift", Boolean(check3?.lock && !check3.lock.clean));
+    setOutput("report-json", path9.join(reportDir, FILES.report));
     setOutput("report-dir", reportDir);
     let commentUrl = "";
     if (inputs.comment !== "off") {
@@ -3148,7 +3409,13 @@ The base could not be read, so this report has no diff: it shows the head alone.
     info(
       `netreach: ${s.exposures} newly allowed, ${s.breakages} newly blocked, ${s.addedEndpoints} added and ${s.removedEndpoints} removed workloads, ${s.lintErrors} lint errors, ${headInputErrors(report3)} input errors`,
     );
-    const reasons = gateReasons(report3, inputs.failOn);
+    if (check3) {
+      const cs = check3.summary;
+      info(
+        `netreach check: ${check3.expectations ? `${cs.expectationsFailed} of ${cs.expectations} expectations failed` : "no expectations"}, ${check3.lock ? (check3.lock.clean ? "matches the lock" : `${lockDrift(check3)} changes against the lock`) : "no lock"}`,
+      );
+    }
+    const reasons = gateReasons(report3, inputs.failOn, check3);
     if (reasons.length > 0) {
       setFailed(
         `netreach: ${reasons.join(", ")} (fail-on: ${inputs.failOn.join(", ")})`,
@@ -3209,16 +3476,16 @@ async function postSaved(inputs, ctx) {
     setOutput("comment-url", "");
     return;
   }
-  const dir = path8.resolve(
+  const dir = path9.resolve(
     process.env.GITHUB_WORKSPACE || process.cwd(),
     inputs.commentFrom,
   );
   const read = (name) => {
     try {
-      return readFileSync3(path8.join(dir, name), "utf8");
+      return readFileSync3(path9.join(dir, name), "utf8");
     } catch (error2) {
       throw new Error(
-        `comment-from: cannot read ${path8.join(inputs.commentFrom, name)} (${error2.code ?? error2.message}); download the artifact that the \`mode: analyze\` run uploaded from its \`report-dir\` output`,
+        `comment-from: cannot read ${path9.join(inputs.commentFrom, name)} (${error2.code ?? error2.message}); download the artifact that the \`mode: analyze\` run uploaded from its \`report-dir\` output`,
       );
     }
   };

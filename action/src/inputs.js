@@ -5,6 +5,7 @@
 // bundle behaves identically when it is run directly (`node action/dist/index.js`, tests,
 // other CI systems); tests/action.test.mjs checks that action.yml and DEFAULTS agree.
 
+import path from "node:path";
 import * as core from "@actions/core";
 import { RENDER_MODES } from "../../npm/lib/cli/render.js";
 
@@ -26,10 +27,19 @@ export const DEFAULTS = Object.freeze({
   token: "${{ github.token }}",
   namespace: "",
   "cluster-cidrs": "",
+  expectations: "netreach.yaml",
+  lock: "netreach.lock.json",
 });
 
 export const COMMENT_MODES = ["update", "new", "off"];
-export const GATES = ["exposure", "breakage", "lint-error", "input-error"];
+export const GATES = [
+  "exposure",
+  "breakage",
+  "lint-error",
+  "input-error",
+  "expectation",
+  "lock",
+];
 export const MODES = ["analyze", "comment"];
 
 /** What a `comment-key` may be (it becomes part of an HTML comment). */
@@ -65,6 +75,21 @@ function bool(name) {
   if (["true", "yes", "on", "1"].includes(value)) return true;
   if (["false", "no", "off", "0", ""].includes(value)) return false;
   throw new InputError(`input \`${name}\`: "${value}" is not true or false`);
+}
+
+/**
+ * `expectations` / `lock`: `{path, required}` — the default file is used only when head has
+ * it; a file named explicitly must exist; `none` turns the check off (null).
+ */
+function checkFile(name) {
+  const value = raw(name).trim();
+  if (value === "" || value.toLowerCase() === "none") return null;
+  if (path.isAbsolute(value)) {
+    throw new InputError(
+      `input \`${name}\`: \`${value}\` is absolute; give a path relative to the repository`,
+    );
+  }
+  return { path: value, required: value !== DEFAULTS[name] };
 }
 
 /** All inputs, parsed. Throws InputError with the input's name on a bad value. */
@@ -106,5 +131,7 @@ export function readInputs() {
     token,
     namespace: raw("namespace").trim(),
     clusterCidrs: splitList(raw("cluster-cidrs")),
+    expectations: checkFile("expectations"),
+    lock: checkFile("lock"),
   };
 }

@@ -59,14 +59,16 @@ function headInputErrors(report) {
   ).length;
 }
 
-/** The one-line reasons the gate trips for, or []. */
-export function gateReasons(report, failOn) {
+/** The one-line reasons the gate trips for, or []. `check` is the CheckResult, or null. */
+export function gateReasons(report, failOn, check = null) {
   const s = report.summary;
   const counts = {
     exposure: [s.exposures, "newly allowed connection"],
     breakage: [s.breakages, "newly blocked connection"],
     "lint-error": [s.lintErrors, "lint error"],
     "input-error": [headInputErrors(report), "input error"],
+    expectation: [check?.summary.expectationsFailed ?? 0, "failed expectation"],
+    lock: [lockDrift(check), "change against the lock"],
   };
   const reasons = [];
   for (const gate of failOn) {
@@ -74,6 +76,74 @@ export function gateReasons(report, failOn) {
     if (n > 0) reasons.push(`${n} ${what}${n === 1 ? "" : "s"}`);
   }
   return reasons;
+}
+
+/** Changes against the lock (connections and workloads), 0 without a lock. */
+function lockDrift(check) {
+  if (!check?.lock || check.lock.clean) return 0;
+  const s = check.summary;
+  return (
+    s.lockChanges + s.lockAddedEndpoints + s.lockRemovedEndpoints || 1 // not clean, whatever the counts say
+  );
+}
+
+/**
+ * The expectations and lock files at the head commit, as `{expectations?, lock?}` for the
+ * check request: a default file absent from head is skipped, a named one must exist.
+ */
+async function readCheckFiles(git, head, tree, prefix, inputs) {
+  const out = {};
+  for (const name of ["expectations", "lock"]) {
+    const spec = inputs[name];
+    if (!spec) continue;
+    const key = path.posix.normalize(path.posix.join(prefix, spec.path));
+    const entry = tree.get(key);
+    if (entry?.type !== "blob") {
+      if (spec.required) {
+        throw new Error(
+          `${name}: \`${spec.path}\` does not exist in the head commit ${head.slice(0, 12)}`,
+        );
+      }
+      continue;
+    }
+    const text = await git.out(["cat-file", "blob", entry.oid]);
+    out[name] = { path: spec.path, text };
+    core.info(`${name}: ${spec.path}`);
+  }
+  return out;
+}
+
+/**
+ * The check's Markdown, at most `limit` bytes (cut at a line, with a note), followed by a
+ * blank line; "" without a check.
+ */
+function checkMarkdown(request, limit) {
+  if (!request) return "";
+  let md = netreach.renderCheck(request, "markdown").trimEnd();
+  if (Buffer.byteLength(md) > limit) {
+    const note = "\n\n…(cut: the job summary has the whole check)";
+    while (Buffer.byteLength(md) + Buffer.byteLength(note) > limit) {
+      const cut = md.lastIndexOf("\n");
+      if (cut <= 0) {
+        md = "";
+        break;
+      }
+      md = md.slice(0, cut);
+    }
+    // A cut inside a fenced block would swallow the rest of the comment.
+    if ((md.match(/^```/gm) ?? []).length % 2 === 1) md += "\n```";
+    md += note;
+  }
+  return `${md}\n\n`;
+}
+
+/** Puts `top` right after the marker line of `comment` (or first, without a marker). */
+function prepend(comment, top, marker) {
+  if (!top) return comment;
+  if (marker && comment.startsWith(`${marker}\n`)) {
+    return `${marker}\n${top}${comment.slice(marker.length + 1)}`;
+  }
+  return `${top}${comment}`;
 }
 
 export async function run() {
@@ -181,7 +251,28 @@ async function analyze(inputs, ctx) {
     if (baseSide) request.base = baseSide.files;
 
     const report = netreach.report(request);
-    const changed = hasChanges(report);
+
+    // Expectations and the lock, evaluated on head.
+    const checkFiles = await readCheckFiles(
+      git,
+      head,
+      headTree,
+      prefix,
+      inputs,
+    );
+    let checkRequest = null;
+    let check = null;
+    if (checkFiles.expectations || checkFiles.lock) {
+      checkRequest = { files: headSide.files, options, ...checkFiles };
+      try {
+        check = netreach.check(checkRequest);
+      } catch (error) {
+        if (error?.file) throw new Error(error.message);
+        throw error;
+      }
+    }
+    const checkFailed = Boolean(check && !check.passed);
+    const changed = hasChanges(report) || checkFailed;
     const marker = markerFor(inputs.commentKey);
     const title = inputs.commentKey
       ? `netreach: NetworkPolicy reachability changes (${inputs.commentKey})`
@@ -192,20 +283,33 @@ async function analyze(inputs, ctx) {
     // Each render recomputes the analysis, so render as little as possible: the summary is the
     // comment without its marker unless the comment had to be cut; the JSON report is the
     // report object itself (the Node API returns exactly the `schemaVersion` 1 JSON report).
-    const comment = netreach.renderReport(request, "markdown", {
-      maxChars: COMMENT_LIMIT,
+    // Broken expectations and lock drift go first, in the comment and in the summary; the
+    // report gets the room they leave.
+    const commentCheck = checkMarkdown(checkRequest, COMMENT_LIMIT / 2);
+    const comment = prepend(
+      netreach.renderReport(request, "markdown", {
+        maxChars: COMMENT_LIMIT - Buffer.byteLength(commentCheck),
+        marker,
+        fullReportHint: summaryHint,
+        title,
+      }),
+      commentCheck,
       marker,
-      fullReportHint: summaryHint,
-      title,
-    });
+    );
     const cut = comment.trimEnd().endsWith(summaryHint);
-    const summary = cut
-      ? netreach.renderReport(request, "markdown", {
-          maxChars: SUMMARY_LIMIT,
+    let summary = comment.slice(comment.indexOf("\n") + 1);
+    if (cut) {
+      const summaryCheck = checkMarkdown(checkRequest, SUMMARY_LIMIT / 2);
+      summary = prepend(
+        netreach.renderReport(request, "markdown", {
+          maxChars: SUMMARY_LIMIT - Buffer.byteLength(summaryCheck),
           fullReportHint: SUMMARY_HINT,
           title,
-        })
-      : comment.slice(comment.indexOf("\n") + 1);
+        }),
+        summaryCheck,
+        null,
+      );
+    }
     const json = `${JSON.stringify(report, null, 2)}\n`;
 
     // report-dir: everything a later job or workflow needs (the fork-PR comment workflow).
@@ -257,6 +361,9 @@ async function analyze(inputs, ctx) {
     core.setOutput("added-workloads", s.addedEndpoints);
     core.setOutput("removed-workloads", s.removedEndpoints);
     core.setOutput("changed", changed);
+    const failedExpectations = check?.summary.expectationsFailed ?? 0;
+    core.setOutput("expectations-failed", failedExpectations);
+    core.setOutput("lock-drift", Boolean(check?.lock && !check.lock.clean));
     core.setOutput("report-json", path.join(reportDir, FILES.report));
     core.setOutput("report-dir", reportDir);
 
@@ -283,7 +390,13 @@ async function analyze(inputs, ctx) {
     core.info(
       `netreach: ${s.exposures} newly allowed, ${s.breakages} newly blocked, ${s.addedEndpoints} added and ${s.removedEndpoints} removed workloads, ${s.lintErrors} lint errors, ${headInputErrors(report)} input errors`,
     );
-    const reasons = gateReasons(report, inputs.failOn);
+    if (check) {
+      const cs = check.summary;
+      core.info(
+        `netreach check: ${check.expectations ? `${cs.expectationsFailed} of ${cs.expectations} expectations failed` : "no expectations"}, ${check.lock ? (check.lock.clean ? "matches the lock" : `${lockDrift(check)} changes against the lock`) : "no lock"}`,
+      );
+    }
+    const reasons = gateReasons(report, inputs.failOn, check);
     if (reasons.length > 0) {
       core.setFailed(
         `netreach: ${reasons.join(", ")} (fail-on: ${inputs.failOn.join(", ")})`,

@@ -24,9 +24,7 @@ fn absolute(path: &Path) -> PathBuf {
     let joined = if path.is_absolute() {
         path.to_path_buf()
     } else {
-        std::env::current_dir()
-            .expect("current directory")
-            .join(path)
+        std::env::current_dir().expect("current directory").join(path)
     };
     let mut out = PathBuf::new();
     for component in joined.components() {
@@ -58,10 +56,7 @@ fn relative(base: &Path, target: &Path) -> String {
 }
 
 fn is_manifest(path: &Path) -> bool {
-    matches!(
-        path.extension().and_then(|e| e.to_str()),
-        Some("yaml" | "yml" | "json")
-    )
+    matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json"))
 }
 
 fn walk(dir: &Path, seen: &mut HashSet<PathBuf>, out: &mut Vec<PathBuf>) {

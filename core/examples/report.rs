@@ -26,7 +26,11 @@ fn main() {
     let mut head = Vec::new();
     read_dir(Path::new(&args[0]), &mut base);
     read_dir(Path::new(&args[1]), &mut head);
-    let format: ReportFormat = args.get(2).map_or("text", String::as_str).parse().expect("known format");
+    let format: ReportFormat = args
+        .get(2)
+        .map_or("text", String::as_str)
+        .parse()
+        .expect("known format");
     let report = api::report(Some(&base), &head, &Options::default());
     print!("{}", render(&report, format));
 }

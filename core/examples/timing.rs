@@ -16,7 +16,7 @@ fn main() {
     };
     let cluster = generate(&config);
     let bytes: usize = cluster.base.iter().map(|f| f.text.len()).sum();
-    println!("base YAML: {:.1} MB", bytes as f64 / 1e6);
+    println!("base YAML: {} KB", bytes / 1000);
     let t = Instant::now();
     for f in &cluster.base {
         for doc in serde_yaml::Deserializer::from_str(&f.text) {
@@ -28,7 +28,13 @@ fn main() {
     let t = Instant::now();
     let base = parse::parse(&cluster.base, &opts);
     let head = parse::parse(&cluster.head, &opts);
-    println!("parse both: {:?} ({} workloads, {} policies, {} diags)", t.elapsed(), head.workloads.len(), head.policies.len(), head.diagnostics.len());
+    println!(
+        "parse both: {:?} ({} workloads, {} policies, {} diags)",
+        t.elapsed(),
+        head.workloads.len(),
+        head.policies.len(),
+        head.diagnostics.len()
+    );
     for _ in 0..std::env::var("REPEAT").map_or(0, |r| r.parse().unwrap_or(0)) {
         let a = analysis::analyze(&head, &engine::address_sets(&base));
         let b = analysis::analyze(&base, &engine::address_sets(&head));
@@ -43,6 +49,12 @@ fn main() {
     let t3 = t.elapsed();
     println!(
         "analyze head {:?}, +base {:?}, +diff {:?}; classes {} connections {} atoms {} changes {}",
-        t1, t2, t3, a_head.reach.classes.len(), a_head.connections.len(), a_head.reach.atoms.len(), d.changes.len()
+        t1,
+        t2,
+        t3,
+        a_head.reach.classes.len(),
+        a_head.connections.len(),
+        a_head.reach.atoms.len(),
+        d.changes.len()
     );
 }

@@ -41,12 +41,15 @@ pub fn report(base: Option<&[SourceFile]>, head: &[SourceFile], options: &Option
             LintFinding { diagnostic, new }
         })
         .collect();
-    Report::assemble(Some((&base_model, base_analysis)), &head_model, head_analysis, Some(diff), lint)
+    Report::assemble(Some(&base_model), &head_model, head_analysis, Some(diff), lint)
 }
 
 /// The same finding on both sides, even if lines moved.
 fn same_finding(a: &crate::Diagnostic, b: &crate::Diagnostic) -> bool {
-    a.code == b.code && a.location.object == b.location.object && a.location.field == b.location.field && a.message == b.message
+    a.code == b.code
+        && a.location.object == b.location.object
+        && a.location.field == b.location.field
+        && a.message == b.message
 }
 
 /// Explains one connection of one side.
@@ -185,9 +188,7 @@ impl From<crate::explain::ExplainError> for ApiError {
 /// A member set to `null` counts as absent (JS callers write `{ options: undefined }`).
 /// Errors name the member (`field`), and the file when the problem is inside one of the
 /// request's files; their kind is `invalid-option` under `options`, else `invalid-request`.
-pub fn parse_request<T: serde::de::DeserializeOwned>(
-    request: serde_json::Value,
-) -> Result<T, ApiError> {
+pub fn parse_request<T: serde::de::DeserializeOwned>(request: serde_json::Value) -> Result<T, ApiError> {
     parse_value(request, "request", |field| {
         if field == "options" || field.starts_with("options.") {
             ApiErrorKind::InvalidOption
@@ -288,10 +289,7 @@ fn parse_value<T: serde::de::DeserializeOwned>(
         } else {
             return Err(ApiError::new(
                 kind_of(""),
-                format!(
-                    "invalid {what}: expected an object, got {}",
-                    json_type(&value)
-                ),
+                format!("invalid {what}: expected an object, got {}", json_type(&value)),
             ));
         }
     }
@@ -302,11 +300,7 @@ fn parse_value<T: serde::de::DeserializeOwned>(
             let files = value.get(side)?.as_array()?;
             let paths = files
                 .iter()
-                .map(|f| {
-                    f.get("path")
-                        .and_then(serde_json::Value::as_str)
-                        .map(str::to_string)
-                })
+                .map(|f| f.get("path").and_then(serde_json::Value::as_str).map(str::to_string))
                 .collect();
             Some(((*side).to_string(), paths))
         })
@@ -374,11 +368,7 @@ mod binding_tests {
         let error = parse_request::<ReportRequest>(json!({"base": []})).unwrap_err();
         assert_eq!(error.kind, ApiErrorKind::InvalidRequest);
         assert_eq!((error.field, error.file), (None, None));
-        assert!(
-            error.message.contains("missing field `head`"),
-            "{}",
-            error.message
-        );
+        assert!(error.message.contains("missing field `head`"), "{}", error.message);
 
         let files = json!([{"path": "a.yaml", "text": ""}, {"path": "b.yaml", "text": 1}]);
         let error = parse_request::<ReportRequest>(json!({ "head": files })).unwrap_err();
@@ -393,10 +383,7 @@ mod binding_tests {
         assert_eq!(error.field.as_deref(), Some("options.x"));
 
         let error = parse_request::<ReportRequest>(json!("head")).unwrap_err();
-        assert_eq!(
-            error.message,
-            "invalid request: expected an object, got a string"
-        );
+        assert_eq!(error.message, "invalid request: expected an object, got a string");
     }
 
     #[test]
@@ -405,10 +392,7 @@ mod binding_tests {
         let request: ReportRequest = parse_request(request).unwrap();
         assert!(request.base.is_none());
         assert_eq!(request.options, Options::default());
-        assert_eq!(
-            parse_render_options(json!(null)),
-            Ok(RenderOptions::default())
-        );
+        assert_eq!(parse_render_options(json!(null)), Ok(RenderOptions::default()));
         let error = parse_render_options(json!("md")).unwrap_err();
         assert_eq!(error.kind, ApiErrorKind::InvalidOption);
     }
@@ -417,10 +401,7 @@ mod binding_tests {
     fn render_knows_every_format_and_applies_options() {
         let report = report(None, &[], &Options::default());
         for format in RENDER_FORMATS.iter().chain(&["MD", "txt"]) {
-            assert!(
-                render(&report, format, &RenderOptions::default()).is_ok(),
-                "{format}"
-            );
+            assert!(render(&report, format, &RenderOptions::default()).is_ok(), "{format}");
         }
         let error = render(&report, "html", &RenderOptions::default()).unwrap_err();
         assert_eq!(error.kind, ApiErrorKind::UnknownFormat);
@@ -573,21 +554,14 @@ pub struct CheckResult {
 /// Holds the manifests to the expectations and/or the lock. Unusable expectations or lock
 /// files are errors; everything else is data.
 pub fn check(request: &CheckRequest) -> Result<CheckResult, CheckError> {
-    let expectations = request
-        .expectations
-        .as_ref()
-        .map(crate::expect::parse)
-        .transpose()?;
+    let expectations = request.expectations.as_ref().map(crate::expect::parse).transpose()?;
     let (model, analysis) = analyze(&request.files, &request.options);
     let lock = request
         .lock
         .as_ref()
-        .map(|file| {
-            crate::lock::compare(&analysis, &file.text).map_err(|e| CheckError::lock(&file.path, e))
-        })
+        .map(|file| crate::lock::compare(&analysis, &file.text).map_err(|e| CheckError::lock(&file.path, e)))
         .transpose()?;
-    let expectations =
-        expectations.map(|e| crate::expect::evaluate(&e, &model, &analysis, &request.files));
+    let expectations = expectations.map(|e| crate::expect::evaluate(&e, &model, &analysis, &request.files));
     let input_errors = model
         .diagnostics
         .iter()
@@ -604,9 +578,7 @@ pub fn check(request: &CheckRequest) -> Result<CheckResult, CheckError> {
         lock_removed_endpoints: lock.as_ref().map_or(0, |l| l.diff.removed_endpoints.len()),
         input_errors,
     };
-    let passed = summary.expectations_failed == 0
-        && lock.as_ref().is_none_or(|l| l.clean)
-        && input_errors == 0;
+    let passed = summary.expectations_failed == 0 && lock.as_ref().is_none_or(|l| l.clean) && input_errors == 0;
     Ok(CheckResult {
         schema_version: CHECK_SCHEMA_VERSION,
         passed,
@@ -621,4 +593,39 @@ pub fn check(request: &CheckRequest) -> Result<CheckResult, CheckError> {
 pub fn snapshot(files: &[SourceFile], options: &Options) -> String {
     let (_, analysis) = analyze(files, options);
     crate::lock::snapshot(&analysis)
+}
+
+/// A snapshot request as front-ends send it: `{files, options?}`.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SnapshotRequest {
+    pub files: Vec<SourceFile>,
+    #[serde(default)]
+    pub options: Options,
+}
+
+impl SnapshotRequest {
+    /// The lock file text, see [`snapshot`].
+    pub fn run(&self) -> String {
+        snapshot(&self.files, &self.options)
+    }
+}
+
+/// Every format name [`render_check`] accepts (canonical names; `md` and `txt` work too).
+pub const CHECK_FORMATS: [&str; 3] = ["markdown", "text", "json"];
+
+/// Renders a [`CheckResult`] as `markdown` (`md`), `text` (`txt`) or `json` (ASCII case
+/// ignored); see [`crate::report::check`].
+pub fn render_check(result: &CheckResult, format: &str) -> Result<String, ApiError> {
+    use crate::report::check;
+    match format.to_ascii_lowercase().as_str() {
+        "markdown" | "md" => Ok(check::markdown(result)),
+        "text" | "txt" => Ok(check::text(result)),
+        "json" => serde_json::to_string_pretty(result)
+            .map_err(|e| ApiError::new(ApiErrorKind::Internal, e.to_string())),
+        _ => Err(ApiError::new(
+            ApiErrorKind::UnknownFormat,
+            format!("unknown check format {format:?}: expected one of markdown (md), text (txt), json"),
+        )),
+    }
 }

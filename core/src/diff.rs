@@ -209,6 +209,7 @@ fn make_change(union: &Union, (f, t): (u32, u32), before: &PortSet, after: &Port
 }
 
 /// Maps each side's endpoint indices to union indices; external endpoints map to several.
+#[allow(clippy::many_single_char_names)] // i/j walk the two sorted sides, b/h/e/u name their items
 fn union_endpoints(base: &Analysis, head: &Analysis) -> (Union, Vec<Vec<u32>>, Vec<Vec<u32>>) {
     let mut union = Union {
         ids: Vec::new(),

@@ -131,7 +131,9 @@ fn resolve(analysis: &Analysis, name: &str) -> Result<End, ExplainError> {
         });
     }
     if name.starts_with(EXTERNAL_PREFIX) {
-        let e = analysis.endpoint_index(name).ok_or_else(|| ExplainError::UnknownEndpoint(name.into()))?;
+        let e = analysis
+            .endpoint_index(name)
+            .ok_or_else(|| ExplainError::UnknownEndpoint(name.into()))?;
         return Ok(End::Atom {
             id: name.to_string(),
             atom: analysis.external_atoms(e)[0],
@@ -164,13 +166,22 @@ fn resolve(analysis: &Analysis, name: &str) -> Result<End, ExplainError> {
         }
         many => Err(ExplainError::Ambiguous {
             name: name.into(),
-            candidates: many.iter().map(|&i| workloads[i].id.as_str()).collect::<Vec<_>>().join(", "),
+            candidates: many
+                .iter()
+                .map(|&i| workloads[i].id.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
         }),
     }
 }
 
 /// Explains the connection `query.from` → `query.to`.
-pub fn explain(model: &Model, analysis: &Analysis, files: &[SourceFile], query: &ExplainQuery) -> Result<Explanation, ExplainError> {
+pub fn explain(
+    model: &Model,
+    analysis: &Analysis,
+    files: &[SourceFile],
+    query: &ExplainQuery,
+) -> Result<Explanation, ExplainError> {
     let from = resolve(analysis, &query.from)?;
     let to = resolve(analysis, &query.to)?;
     if matches!((&from, &to), (End::Atom { .. }, End::Atom { .. })) {
@@ -195,15 +206,29 @@ pub fn explain(model: &Model, analysis: &Analysis, files: &[SourceFile], query: 
     };
     let ingress = match &to {
         End::Class { class, .. } => ctx.side(Direction::Ingress, *class, &from),
-        End::Atom { .. } => SideExplanation::outside("the destination is outside the cluster: no ingress policy applies"),
+        End::Atom { .. } => {
+            SideExplanation::outside("the destination is outside the cluster: no ingress policy applies")
+        }
     };
     let allowed_ports = egress.allowed_ports.intersect(&ingress.allowed_ports);
     let allowed = ctx.covers(&allowed_ports);
-    let what = query.port.map_or_else(|| "any port".to_string(), |p| format!("{protocol} {p}"));
+    let what = query
+        .port
+        .map_or_else(|| "any port".to_string(), |p| format!("{protocol} {p}"));
     let summary = if allowed {
-        format!("{} can reach {} on {what}: {} and {}.", from.id(), to.id(), egress.reason, ingress.reason)
+        format!(
+            "{} can reach {} on {what}: {} and {}.",
+            from.id(),
+            to.id(),
+            egress.reason,
+            ingress.reason
+        )
     } else {
-        let blocker = if egress.allowed { &ingress.reason } else { &egress.reason };
+        let blocker = if egress.allowed {
+            &ingress.reason
+        } else {
+            &egress.reason
+        };
         format!("{} cannot reach {} on {what}: {blocker}.", from.id(), to.id())
     };
     Ok(Explanation {
@@ -313,7 +338,14 @@ impl Ctx<'_> {
                 }
                 Step::RuleAllows { rule, ports } => {
                     let compiled = &reach.compiled.rules[rule];
-                    out.decisions.push(self.np_decision(compiled.policy, direction, compiled.index, peer, class, ports));
+                    out.decisions.push(self.np_decision(
+                        compiled.policy,
+                        direction,
+                        compiled.index,
+                        peer,
+                        class,
+                        ports,
+                    ));
                 }
                 Step::Admin { rule, action, ports } | Step::Baseline { rule, action, ports } => {
                     let compiled = &reach.compiled.admin_rules[rule];
@@ -322,7 +354,11 @@ impl Ctx<'_> {
                     } else {
                         self.model.admin_policies.get(compiled.policy)
                     };
-                    let kind_name = if compiled.baseline { "BaselineAdminNetworkPolicy" } else { "AdminNetworkPolicy" };
+                    let kind_name = if compiled.baseline {
+                        "BaselineAdminNetworkPolicy"
+                    } else {
+                        "AdminNetworkPolicy"
+                    };
                     let location = policy.map(|p| {
                         let field = format!("spec.{}[{}]", direction.field(), compiled.index);
                         self.location(&p.origin, kind_name, "", &p.name, field)
@@ -341,7 +377,7 @@ impl Ctx<'_> {
                 }
             }
         }
-        out.reason = self.reason(direction, &out);
+        out.reason = Self::reason(direction, &out);
         out
     }
 
@@ -359,7 +395,14 @@ impl Ctx<'_> {
         }
     }
 
-    fn location(&self, origin: &crate::source::Origin, kind: &str, namespace: &str, name: &str, field: String) -> Location {
+    fn location(
+        &self,
+        origin: &crate::source::Origin,
+        kind: &str,
+        namespace: &str,
+        name: &str,
+        field: String,
+    ) -> Location {
         Location {
             path: origin.path.clone(),
             document: origin.document,
@@ -373,10 +416,22 @@ impl Ctx<'_> {
         }
     }
 
-    fn np_decision(&self, p: usize, direction: Direction, index: usize, peer: &End, subject: &Class, ports: PortSet) -> Decision {
+    fn np_decision(
+        &self,
+        p: usize,
+        direction: Direction,
+        index: usize,
+        peer: &End,
+        subject: &Class,
+        ports: PortSet,
+    ) -> Decision {
         let policy = &self.model.policies[p];
         let rule = &policy.rules(direction).unwrap_or_default()[index];
-        let peer_index = rule.peers.as_ref().and_then(|peers| peers.iter().position(|candidate| self.peer_matches(candidate, policy, peer)));
+        let peer_index = rule.peers.as_ref().and_then(|peers| {
+            peers
+                .iter()
+                .position(|candidate| self.peer_matches(candidate, policy, peer))
+        });
         // Named ports resolve on the destination: the subject for ingress, the peer for egress.
         let dest = match (direction, peer) {
             (Direction::Ingress, _) => Some(subject),
@@ -391,7 +446,11 @@ impl Ctx<'_> {
                 match &entry.port {
                     None => true,
                     Some(PortRef::Number(lo)) => (*lo..=entry.end_port.unwrap_or(*lo)).contains(&port),
-                    Some(PortRef::Name(name)) => dest.is_some_and(|d| d.named_ports.iter().any(|np| &np.name == name && np.protocol == self.protocol && np.port == port)),
+                    Some(PortRef::Name(name)) => dest.is_some_and(|d| {
+                        d.named_ports
+                            .iter()
+                            .any(|np| &np.name == name && np.protocol == self.protocol && np.port == port)
+                    }),
                 }
             })
         });
@@ -429,12 +488,15 @@ impl Ctx<'_> {
         }
     }
 
-    fn reason(&self, direction: Direction, side: &SideExplanation) -> String {
+    fn reason(direction: Direction, side: &SideExplanation) -> String {
         let dir = direction.as_str().to_lowercase();
         if side.host_network {
             return "it uses the host network, so NetworkPolicy does not apply to it".into();
         }
-        let admin = side.decisions.iter().find(|d| d.matches_query && matches!(d.kind, "adminRule" | "baselineRule"));
+        let admin = side
+            .decisions
+            .iter()
+            .find(|d| d.matches_query && matches!(d.kind, "adminRule" | "baselineRule"));
         if let Some(d) = admin {
             let action = d.action.map_or("", |a| match a {
                 AdminAction::Allow => "allows",
@@ -442,25 +504,49 @@ impl Ctx<'_> {
                 AdminAction::Pass => "passes",
             });
             let rule = d.rule_index.unwrap_or(0);
-            return format!("{} rule {rule} of {} {action} it", if d.kind == "adminRule" { "AdminNetworkPolicy" } else { "BaselineAdminNetworkPolicy" }, d.policy.as_deref().unwrap_or("?"));
+            return format!(
+                "{} rule {rule} of {} {action} it",
+                if d.kind == "adminRule" {
+                    "AdminNetworkPolicy"
+                } else {
+                    "BaselineAdminNetworkPolicy"
+                },
+                d.policy.as_deref().unwrap_or("?")
+            );
         }
         if !side.isolated {
             return format!("no NetworkPolicy selects it for {dir}, so all {dir} is allowed");
         }
-        let matching: Vec<&Decision> = side.decisions.iter().filter(|d| d.kind == "networkPolicyRule" && d.matches_query).collect();
+        let matching: Vec<&Decision> = side
+            .decisions
+            .iter()
+            .filter(|d| d.kind == "networkPolicyRule" && d.matches_query)
+            .collect();
         if let Some(d) = matching.first() {
-            let mut s = format!("{dir} rule {} of {}", d.rule_index.unwrap_or(0), d.policy.as_deref().unwrap_or("?"));
+            let mut s = format!(
+                "{dir} rule {} of {}",
+                d.rule_index.unwrap_or(0),
+                d.policy.as_deref().unwrap_or("?")
+            );
             if let Some(pi) = d.peer_index {
-                s.push_str(&format!(" (peer {pi})"));
+                s.push_str(" (peer ");
+                s.push_str(&pi.to_string());
+                s.push(')');
             }
             s.push_str(" allows it");
             return s;
         }
         let rules_matched_peer = side.decisions.iter().any(|d| d.kind == "networkPolicyRule");
         if rules_matched_peer {
-            format!("isolated for {dir} by {}; rules match this peer but not this port", side.policies.join(", "))
+            format!(
+                "isolated for {dir} by {}; rules match this peer but not this port",
+                side.policies.join(", ")
+            )
         } else {
-            format!("isolated for {dir} by {} and no rule matches this peer", side.policies.join(", "))
+            format!(
+                "isolated for {dir} by {} and no rule matches this peer",
+                side.policies.join(", ")
+            )
         }
     }
 }

@@ -73,8 +73,7 @@ pub fn generate(config: &GeneratorConfig) -> GeneratedCluster {
 
     // The head draws from its own stream so the base does not depend on `changed_policies`.
     let mut head_rng = Rng::new(config.seed ^ 0x6865_6164_5f76_6572);
-    let head_policies =
-        change_policies(&mut head_rng, &cluster, &policies, config.changed_policies);
+    let head_policies = change_policies(&mut head_rng, &cluster, &policies, config.changed_policies);
 
     let mut base = Vec::new();
     let mut head = Vec::new();
@@ -116,10 +115,7 @@ pub fn generate(config: &GeneratorConfig) -> GeneratedCluster {
         for policy in &policies[start..next_policy] {
             render_policy(&mut base_text, &cluster, policy);
         }
-        let head_text = if head_policies[start..next_policy]
-            .iter()
-            .all(Option::is_none)
-        {
+        let head_text = if head_policies[start..next_policy].iter().all(Option::is_none) {
             base_text.clone()
         } else {
             let mut text = String::new();
@@ -409,8 +405,7 @@ impl Protocol {
 }
 
 fn build_cluster(rng: &mut Rng, workloads: usize) -> Cluster {
-    let namespace_count =
-        ((workloads + WORKLOADS_PER_NAMESPACE / 2) / WORKLOADS_PER_NAMESPACE).max(2);
+    let namespace_count = ((workloads + WORKLOADS_PER_NAMESPACE / 2) / WORKLOADS_PER_NAMESPACE).max(2);
 
     let team_count = (namespace_count / 3).max(2);
     let teams: Vec<String> = (0..team_count).map(|i| numbered(TEAMS, i)).collect();
@@ -430,11 +425,7 @@ fn build_cluster(rng: &mut Rng, workloads: usize) -> Cluster {
             } else {
                 teams[1 + rng.below(team_count - 1)].clone()
             },
-            env: if i == 0 {
-                "prod"
-            } else {
-                ENVS[rng.below(ENVS.len())]
-            },
+            env: if i == 0 { "prod" } else { ENVS[rng.below(ENVS.len())] },
             workloads: Vec::new(),
         })
         .collect();
@@ -522,17 +513,9 @@ fn app_tiers(rng: &mut Rng) -> Vec<Tier> {
 }
 
 fn build_workload(rng: &mut Rng, namespace: &str, app: &str, tier: Tier) -> Workload {
-    use Kind::{
-        CronJob, DaemonSet, Deployment, Job, Pod, ReplicaSet, ReplicationController, StatefulSet,
-    };
+    use Kind::{CronJob, DaemonSet, Deployment, Job, Pod, ReplicaSet, ReplicationController, StatefulSet};
     let kind = match tier {
-        Tier::Db => *rng.pick(&[
-            StatefulSet,
-            StatefulSet,
-            StatefulSet,
-            StatefulSet,
-            Deployment,
-        ]),
+        Tier::Db => *rng.pick(&[StatefulSet, StatefulSet, StatefulSet, StatefulSet, Deployment]),
         Tier::Cache => *rng.pick(&[StatefulSet, Deployment]),
         Tier::Worker => {
             let kinds = [
@@ -547,13 +530,7 @@ fn build_workload(rng: &mut Rng, namespace: &str, app: &str, tier: Tier) -> Work
             kinds[rng.weighted(&[60, 10, 12, 6, 4, 4, 4])]
         }
         Tier::Web | Tier::Api => {
-            let kinds = [
-                Deployment,
-                ReplicaSet,
-                ReplicationController,
-                Pod,
-                DaemonSet,
-            ];
+            let kinds = [Deployment, ReplicaSet, ReplicationController, Pod, DaemonSet];
             kinds[rng.weighted(&[85, 4, 3, 5, 3])]
         }
     };
@@ -781,21 +758,9 @@ fn render_pod_spec(out: &mut String, column: usize, workload: &Workload) {
         for port in &container.ports {
             key(out, column + 8, true);
             let _ = writeln!(out, "name: {}", port.name);
-            let _ = writeln!(
-                out,
-                "{:w$}containerPort: {}",
-                "",
-                port.number,
-                w = column + 8
-            );
+            let _ = writeln!(out, "{:w$}containerPort: {}", "", port.number, w = column + 8);
             if port.explicit_protocol {
-                let _ = writeln!(
-                    out,
-                    "{:w$}protocol: {}",
-                    "",
-                    port.protocol.as_str(),
-                    w = column + 8
-                );
+                let _ = writeln!(out, "{:w$}protocol: {}", "", port.protocol.as_str(), w = column + 8);
             }
         }
     }
@@ -839,10 +804,7 @@ struct Selector {
 impl Selector {
     fn of(labels: &[(&str, &str)]) -> Self {
         Selector {
-            labels: labels
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect(),
+            labels: labels.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
             expressions: Vec::new(),
         }
     }
@@ -935,11 +897,7 @@ impl Policy {
 
 fn tcp(rng: &mut Rng, number: u16) -> PortEntry {
     PortEntry {
-        protocol: if rng.chance(60) {
-            Some(Protocol::Tcp)
-        } else {
-            None
-        },
+        protocol: if rng.chance(60) { Some(Protocol::Tcp) } else { None },
         port: Some(PortRef::Number(number)),
         end_port: None,
     }
@@ -963,11 +921,7 @@ fn ports_of(rng: &mut Rng, workload: &Workload) -> Vec<PortEntry> {
     if all.is_empty() {
         return vec![tcp(rng, 8080)];
     }
-    let take = if all.len() > 1 && rng.chance(35) {
-        2
-    } else {
-        1
-    };
+    let take = if all.len() > 1 && rng.chance(35) { 2 } else { 1 };
     let by_name = rng.chance(50);
     all.iter()
         .take(take)
@@ -1096,9 +1050,7 @@ fn allow_policy(rng: &mut Rng, cluster: &Cluster, namespace: usize) -> Policy {
             let other = &cluster.namespaces[rng.below(cluster.namespaces.len())];
             let by_team = Selector::of(&[("team", &other.team)]);
             let peer = match other.workloads.first() {
-                Some(source) if rng.chance(50) => {
-                    Peer::Both(by_team, Selector::of(&[("app", &source.app)]))
-                }
+                Some(source) if rng.chance(50) => Peer::Both(by_team, Selector::of(&[("app", &source.app)])),
                 _ => Peer::Namespaces(by_team),
             };
             policy.name = format!("allow-{app}-from-{}", other.team);
@@ -1108,11 +1060,7 @@ fn allow_policy(rng: &mut Rng, cluster: &Cluster, namespace: usize) -> Policy {
                 .into_iter()
                 .map(|mut entry| {
                     if let Some(PortRef::Name(name)) = entry.port {
-                        let number = w
-                            .containers
-                            .iter()
-                            .flat_map(|c| &c.ports)
-                            .find(|p| p.name == name);
+                        let number = w.containers.iter().flat_map(|c| &c.ports).find(|p| p.name == name);
                         entry.port = number.map(|p| PortRef::Number(p.number)).or(entry.port);
                     }
                     entry
@@ -1136,10 +1084,7 @@ fn allow_policy(rng: &mut Rng, cluster: &Cluster, namespace: usize) -> Policy {
                 expressions.push(Expression::new("env", "NotIn", &["dev"]));
             }
             let peer = if rng.chance(40) {
-                Peer::Both(
-                    Selector::with(expressions),
-                    Selector::of(&[("tier", "api")]),
-                )
+                Peer::Both(Selector::with(expressions), Selector::of(&[("tier", "api")]))
             } else {
                 Peer::Namespaces(Selector::with(expressions))
             };
@@ -1180,19 +1125,16 @@ fn allow_policy(rng: &mut Rng, cluster: &Cluster, namespace: usize) -> Policy {
         4 => dns_policy(rng, &mut policy, Some(w)),
         // Egress to the app's databases and caches.
         5 => {
-            let db = ns
-                .workloads
-                .iter()
-                .find(|x| x.app == w.app && x.tier == Tier::Db);
-            let db_port =
-                db.and_then(|d| d.containers[0].ports.first())
-                    .map_or(PortRef::Number(5432), |p| {
-                        if rng.chance(50) {
-                            PortRef::Name(p.name)
-                        } else {
-                            PortRef::Number(p.number)
-                        }
-                    });
+            let db = ns.workloads.iter().find(|x| x.app == w.app && x.tier == Tier::Db);
+            let db_port = db
+                .and_then(|d| d.containers[0].ports.first())
+                .map_or(PortRef::Number(5432), |p| {
+                    if rng.chance(50) {
+                        PortRef::Name(p.name)
+                    } else {
+                        PortRef::Number(p.number)
+                    }
+                });
             policy.name = format!("allow-{app}-{tier}-egress-backends");
             policy.pod_selector = Selector::of(&[("app", app), ("tier", tier)]);
             policy.types = Some((false, true));
@@ -1243,10 +1185,7 @@ fn allow_policy(rng: &mut Rng, cluster: &Cluster, namespace: usize) -> Policy {
             if rng.chance(35) {
                 peers.push(Peer::ip("::/0", &["fc00::/7"]));
             } else if rng.chance(25) {
-                peers.push(Peer::ip(
-                    &format!("2001:db8:{:x}::/48", rng.below(0x10000)),
-                    &[],
-                ));
+                peers.push(Peer::ip(&format!("2001:db8:{:x}::/48", rng.below(0x10000)), &[]));
             }
             policy.name = format!("allow-{app}-egress-internet");
             policy.pod_selector = Selector::of(&[("app", app)]);
@@ -1350,10 +1289,7 @@ fn allow_policy(rng: &mut Rng, cluster: &Cluster, namespace: usize) -> Policy {
             });
             policy.ingress.push(Rule {
                 peers: vec![
-                    Peer::Namespaces(Selector::of(&[(
-                        "kubernetes.io/metadata.name",
-                        &other.name,
-                    )])),
+                    Peer::Namespaces(Selector::of(&[("kubernetes.io/metadata.name", &other.name)])),
                     Peer::Namespaces(Selector::of(&[("team", &ns.team)])),
                 ],
                 ports: vec![PortEntry {
@@ -1369,10 +1305,7 @@ fn allow_policy(rng: &mut Rng, cluster: &Cluster, namespace: usize) -> Policy {
 
 /// A workload of one of `tiers`, or of any tier if the namespace has none.
 fn pick_workload<'a>(rng: &mut Rng, workloads: &'a [Workload], tiers: &[Tier]) -> &'a Workload {
-    let fitting: Vec<&Workload> = workloads
-        .iter()
-        .filter(|w| tiers.contains(&w.tier))
-        .collect();
+    let fitting: Vec<&Workload> = workloads.iter().filter(|w| tiers.contains(&w.tier)).collect();
     if fitting.is_empty() {
         rng.pick(workloads)
     } else {
@@ -1408,12 +1341,7 @@ fn dns_policy(rng: &mut Rng, policy: &mut Policy, workload: Option<&Workload>) {
 // The head version: realistic edits to chosen policies.
 
 /// For each base policy, its head version if it changes.
-fn change_policies(
-    rng: &mut Rng,
-    cluster: &Cluster,
-    policies: &[Policy],
-    changes: usize,
-) -> Vec<Option<Policy>> {
+fn change_policies(rng: &mut Rng, cluster: &Cluster, policies: &[Policy], changes: usize) -> Vec<Option<Policy>> {
     let (mut allows, mut denies): (Vec<usize>, Vec<usize>) =
         (0..policies.len()).partition(|&i| !policies[i].is_default_deny());
     rng.shuffle(&mut allows);
@@ -1483,11 +1411,7 @@ fn add_port(rng: &mut Rng, policy: &mut Policy) -> bool {
     let offset = rng.below(candidates.len());
     for i in 0..candidates.len() {
         let number = candidates[(offset + i) % candidates.len()];
-        if rule
-            .ports
-            .iter()
-            .all(|p| p.port != Some(PortRef::Number(number)))
-        {
+        if rule.ports.iter().all(|p| p.port != Some(PortRef::Number(number))) {
             rule.ports.push(tcp(rng, number));
             return true;
         }
@@ -1542,12 +1466,7 @@ fn widen_selector(rng: &mut Rng, cluster: &Cluster, policy: &mut Policy) -> bool
         Target::Selector(true, selector) if selector.labels[0].0 == "team" => {
             // One team becomes a set of teams.
             let team = selector.labels.remove(0).1;
-            let other = cluster
-                .teams
-                .iter()
-                .find(|t| **t != team)
-                .unwrap_or(&team)
-                .clone();
+            let other = cluster.teams.iter().find(|t| **t != team).unwrap_or(&team).clone();
             selector.expressions.push(Expression {
                 key: "team".to_owned(),
                 operator: "In",
@@ -1610,11 +1529,7 @@ fn change_label(rng: &mut Rng, cluster: &Cluster, policy: &mut Policy) -> bool {
         .into_iter()
         .flat_map(|s| s.labels.iter_mut())
         .filter(|(key, value)| {
-            value != "kube-system"
-                && matches!(
-                    key.as_str(),
-                    "app" | "tier" | "team" | "kubernetes.io/metadata.name"
-                )
+            value != "kube-system" && matches!(key.as_str(), "app" | "tier" | "team" | "kubernetes.io/metadata.name")
         })
         .collect();
     if labels.is_empty() {
@@ -1680,13 +1595,7 @@ fn render_selector(out: &mut String, column: usize, item: bool, name: &str, sele
         for expression in &selector.expressions {
             key(out, column + 6, true);
             let _ = writeln!(out, "key: {}", expression.key);
-            let _ = writeln!(
-                out,
-                "{:w$}operator: {}",
-                "",
-                expression.operator,
-                w = column + 6
-            );
+            let _ = writeln!(out, "{:w$}operator: {}", "", expression.operator, w = column + 6);
             if !expression.values.is_empty() {
                 line(out, column + 6, "values:");
                 for value in &expression.values {
@@ -1805,12 +1714,7 @@ mod tests {
         "CronJob",
     ];
 
-    fn config(
-        seed: u64,
-        workloads: usize,
-        policies: usize,
-        changed_policies: usize,
-    ) -> GeneratorConfig {
+    fn config(seed: u64, workloads: usize, policies: usize, changed_policies: usize) -> GeneratorConfig {
         GeneratorConfig {
             seed,
             workloads,
@@ -1824,13 +1728,9 @@ mod tests {
         let mut out = Vec::new();
         for file in files {
             for (index, document) in serde_yaml::Deserializer::from_str(&file.text).enumerate() {
-                let value = Value::deserialize(document)
-                    .unwrap_or_else(|e| panic!("{} document {index}: {e}", file.path));
-                assert!(
-                    value.is_mapping(),
-                    "{} document {index} is not an object",
-                    file.path
-                );
+                let value =
+                    Value::deserialize(document).unwrap_or_else(|e| panic!("{} document {index}: {e}", file.path));
+                assert!(value.is_mapping(), "{} document {index} is not an object", file.path);
                 out.push((file.path.clone(), value));
             }
         }
@@ -1851,10 +1751,7 @@ mod tests {
     }
 
     fn count(documents: &[(String, Value)], kinds: &[&str]) -> usize {
-        documents
-            .iter()
-            .filter(|(_, v)| kinds.contains(&kind(v)))
-            .count()
+        documents.iter().filter(|(_, v)| kinds.contains(&kind(v))).count()
     }
 
     const CONFIGS: &[(u64, usize, usize, usize)] = &[
@@ -1896,16 +1793,8 @@ mod tests {
             let cluster = generate(&config(seed, workloads, policies, changed));
             for files in [&cluster.base, &cluster.head] {
                 let docs = documents(files);
-                assert_eq!(
-                    count(&docs, WORKLOAD_KINDS),
-                    workloads,
-                    "workloads, seed {seed}"
-                );
-                assert_eq!(
-                    count(&docs, &["NetworkPolicy"]),
-                    policies,
-                    "policies, seed {seed}"
-                );
+                assert_eq!(count(&docs, WORKLOAD_KINDS), workloads, "workloads, seed {seed}");
+                assert_eq!(count(&docs, &["NetworkPolicy"]), policies, "policies, seed {seed}");
             }
         }
     }
@@ -1916,19 +1805,12 @@ mod tests {
             let cluster = generate(&config(3, workloads, 10, 0));
             assert_eq!(cluster.base[0].path, "namespaces.yaml");
             let docs = documents(&cluster.base[..1]);
-            let namespaces: Vec<&Value> = docs
-                .iter()
-                .map(|(_, v)| v)
-                .filter(|v| kind(v) == "Namespace")
-                .collect();
+            let namespaces: Vec<&Value> = docs.iter().map(|(_, v)| v).filter(|v| kind(v) == "Namespace").collect();
             // Plus kube-system.
             assert_eq!(namespaces.len(), expected + 1);
             for namespace in namespaces {
                 let labels = &namespace["metadata"]["labels"];
-                assert_eq!(
-                    labels["kubernetes.io/metadata.name"],
-                    namespace["metadata"]["name"]
-                );
+                assert_eq!(labels["kubernetes.io/metadata.name"], namespace["metadata"]["name"]);
                 if namespace["metadata"]["name"] != "kube-system" {
                     assert!(labels["team"].is_string());
                 }
@@ -1964,10 +1846,7 @@ mod tests {
     fn every_workload_kind_and_policy_feature_appears() {
         let cluster = generate(&config(5, 1_000, 500, 0));
         let docs = documents(&cluster.base);
-        for wanted in WORKLOAD_KINDS
-            .iter()
-            .chain(&["Service", "Namespace", "NetworkPolicy"])
-        {
+        for wanted in WORKLOAD_KINDS.iter().chain(&["Service", "Namespace", "NetworkPolicy"]) {
             assert!(docs.iter().any(|(_, v)| kind(v) == *wanted), "no {wanted}");
         }
         let all: String = cluster.base.iter().map(|f| f.text.as_str()).collect();
@@ -1997,22 +1876,15 @@ mod tests {
     fn head_changes_exactly_the_requested_policies() {
         for &(seed, workloads, policies, changed) in CONFIGS {
             let cluster = generate(&config(seed, workloads, policies, changed));
-            let paths =
-                |files: &[SourceFile]| files.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
+            let paths = |files: &[SourceFile]| files.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
             assert_eq!(paths(&cluster.base), paths(&cluster.head));
 
             let by_key = |files: &[SourceFile]| -> BTreeMap<(String, String, String), Value> {
-                documents(files)
-                    .into_iter()
-                    .map(|(_, v)| (object_key(&v), v))
-                    .collect()
+                documents(files).into_iter().map(|(_, v)| (object_key(&v), v)).collect()
             };
             let base = by_key(&cluster.base);
             let head = by_key(&cluster.head);
-            assert_eq!(
-                base.keys().collect::<Vec<_>>(),
-                head.keys().collect::<Vec<_>>()
-            );
+            assert_eq!(base.keys().collect::<Vec<_>>(), head.keys().collect::<Vec<_>>());
             let differing: Vec<_> = base.keys().filter(|k| base[*k] != head[*k]).collect();
             assert_eq!(differing.len(), changed.min(policies), "seed {seed}");
             assert!(differing.iter().all(|k| k.0 == "NetworkPolicy"));
@@ -2031,9 +1903,7 @@ mod tests {
             && (value.is_empty()
                 || (value.starts_with(|c: char| c.is_ascii_alphanumeric())
                     && value.ends_with(|c: char| c.is_ascii_alphanumeric())
-                    && value
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))))
+                    && value.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))))
     }
 
     /// Checks label values and port numbers anywhere in `value`; returns how many it checked.
@@ -2042,27 +1912,19 @@ mod tests {
         match value {
             Value::Mapping(map) => {
                 for (k, v) in map {
-                    let key = k
-                        .as_str()
-                        .unwrap_or_else(|| panic!("{path}: non-string key {k:?}"));
+                    let key = k.as_str().unwrap_or_else(|| panic!("{path}: non-string key {k:?}"));
                     let is_service_selector = key == "selector" && v.get("matchLabels").is_none();
                     if matches!(key, "labels" | "matchLabels") || is_service_selector {
-                        let labels = v
-                            .as_mapping()
-                            .unwrap_or_else(|| panic!("{path}.{key} not a map"));
+                        let labels = v.as_mapping().unwrap_or_else(|| panic!("{path}.{key} not a map"));
                         for (_, label) in labels {
-                            let label = label
-                                .as_str()
-                                .unwrap_or_else(|| panic!("{path}.{key}: {label:?}"));
+                            let label = label.as_str().unwrap_or_else(|| panic!("{path}.{key}: {label:?}"));
                             assert!(valid_label_value(label), "{path}.{key}: {label:?}");
                             checked += 1;
                         }
                     }
                     if key == "values" {
                         for label in v.as_sequence().unwrap_or_else(|| panic!("{path}.values")) {
-                            let label = label
-                                .as_str()
-                                .unwrap_or_else(|| panic!("{path}.values: {label:?}"));
+                            let label = label.as_str().unwrap_or_else(|| panic!("{path}.values: {label:?}"));
                             assert!(valid_label_value(label), "{path}.values: {label:?}");
                             checked += 1;
                         }
@@ -2073,16 +1935,11 @@ mod tests {
                             checked += 1;
                         } else {
                             let name = v.as_str().unwrap_or_else(|| panic!("{path}.{key}: {v:?}"));
-                            assert!(
-                                name.len() <= 15 && name.chars().any(|c| c.is_ascii_lowercase())
-                            );
+                            assert!(name.len() <= 15 && name.chars().any(|c| c.is_ascii_lowercase()));
                         }
                     }
                     if key == "endPort" {
-                        let start = map
-                            .get("port")
-                            .and_then(Value::as_u64)
-                            .expect("endPort without port");
+                        let start = map.get("port").and_then(Value::as_u64).expect("endPort without port");
                         assert!(v.as_u64().unwrap() >= start, "{path}: endPort below port");
                     }
                     checked += check(v, &format!("{path}.{key}"));
@@ -2150,9 +2007,6 @@ mod tests {
         for _ in 0..100_000 {
             buckets[rng.below(10)] += 1;
         }
-        assert!(
-            buckets.iter().all(|&b| (9_000..11_000).contains(&b)),
-            "{buckets:?}"
-        );
+        assert!(buckets.iter().all(|&b| (9_000..11_000).contains(&b)), "{buckets:?}");
     }
 }

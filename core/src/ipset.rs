@@ -76,10 +76,7 @@ impl IpSet {
     pub fn from_net(net: IpNet) -> Self {
         match net.trunc() {
             IpNet::V4(n) => IpSet {
-                v4: vec![(
-                    u128::from(u32::from(n.network())),
-                    u128::from(u32::from(n.broadcast())),
-                )],
+                v4: vec![(u128::from(u32::from(n.network())), u128::from(u32::from(n.broadcast())))],
                 v6: Vec::new(),
             },
             IpNet::V6(n) => IpSet {
@@ -145,9 +142,7 @@ impl IpSet {
             std::net::IpAddr::V4(a) => (Family::V4, u128::from(u32::from(a))),
             std::net::IpAddr::V6(a) => (Family::V6, u128::from(a)),
         };
-        self.ranges(family)
-            .iter()
-            .any(|&(lo, hi)| lo <= value && value <= hi)
+        self.ranges(family).iter().any(|&(lo, hi)| lo <= value && value <= hi)
     }
 
     /// The set as a minimal list of CIDRs, IPv4 first.
@@ -291,14 +286,22 @@ fn range_to_cidrs(family: Family, lo: u128, hi: u128, out: &mut Vec<String>) {
         let align = if cur == 0 { bits } else { cur.trailing_zeros().min(bits) };
         let mut size_bits = align;
         while size_bits > 0 {
-            let last = if size_bits >= 128 { u128::MAX } else { cur + ((1u128 << size_bits) - 1) };
+            let last = if size_bits >= 128 {
+                u128::MAX
+            } else {
+                cur + ((1u128 << size_bits) - 1)
+            };
             if last <= hi {
                 break;
             }
             size_bits -= 1;
         }
         out.push(format!("{}/{}", addr_string(family, cur), bits - size_bits));
-        let last = if size_bits >= 128 { u128::MAX } else { cur + ((1u128 << size_bits) - 1) };
+        let last = if size_bits >= 128 {
+            u128::MAX
+        } else {
+            cur + ((1u128 << size_bits) - 1)
+        };
         if last >= hi {
             break;
         }
@@ -311,7 +314,11 @@ fn covering_block(family: Family, lo: u128, hi: u128) -> (u128, u128, u32) {
     let bits = family.bits();
     let differing = 128 - (lo ^ hi).leading_zeros();
     let host_bits = differing.min(bits);
-    let mask = if host_bits >= 128 { u128::MAX } else { (1u128 << host_bits) - 1 };
+    let mask = if host_bits >= 128 {
+        u128::MAX
+    } else {
+        (1u128 << host_bits) - 1
+    };
     (lo & !mask, (lo & !mask) | mask, bits - host_bits)
 }
 
@@ -346,7 +353,10 @@ mod tests {
         assert!(carved.contains_addr("8.8.8.8".parse().unwrap()));
         assert!(!carved.contains_addr("10.1.1.1".parse().unwrap()));
         assert_eq!(set(&["10.0.0.0/24", "10.0.1.0/24"]).to_string(), "10.0.0.0/23");
-        assert_eq!(set(&["10.0.0.0/24", "10.0.2.0/24"]).to_string(), "10.0.0.0/24, 10.0.2.0/24");
+        assert_eq!(
+            set(&["10.0.0.0/24", "10.0.2.0/24"]).to_string(),
+            "10.0.0.0/24, 10.0.2.0/24"
+        );
     }
 
     #[test]

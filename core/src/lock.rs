@@ -105,11 +105,7 @@ pub fn snapshot(analysis: &Analysis) -> String {
         if i < analysis.workload_count {
             lines.push(format!("    {{\"id\": {}}}", q(&endpoint.id)));
         } else {
-            let cidrs: Vec<String> = external_set(analysis, i)
-                .to_cidrs()
-                .iter()
-                .map(|c| q(c))
-                .collect();
+            let cidrs: Vec<String> = external_set(analysis, i).to_cidrs().iter().map(|c| q(c)).collect();
             lines.push(format!(
                 "    {{\"id\": {}, \"cidrs\": [{}]}}",
                 q(&endpoint.id),
@@ -185,10 +181,7 @@ impl State {
             }
         };
         State {
-            workloads: analysis.endpoints[..wc]
-                .iter()
-                .map(|e| e.id.clone())
-                .collect(),
+            workloads: analysis.endpoints[..wc].iter().map(|e| e.id.clone()).collect(),
             externals: (wc..analysis.endpoints.len())
                 .map(|e| external_set(analysis, e))
                 .collect(),
@@ -270,7 +263,14 @@ fn read(text: &str) -> Result<State, LockError> {
             })
         }
         Some(v) if v.as_u64() == Some(u64::from(LOCK_VERSION)) => {}
-        Some(v) => return Err(invalid("version", format!("unsupported lock version {v}: this netreach reads version {LOCK_VERSION}; regenerate the lock"))),
+        Some(v) => {
+            return Err(invalid(
+                "version",
+                format!(
+                    "unsupported lock version {v}: this netreach reads version {LOCK_VERSION}; regenerate the lock"
+                ),
+            ))
+        }
     }
     let file: LockFile = serde_json::from_str(text).map_err(|e| json_error(&e))?;
     let mut ids: HashMap<&str, End> = HashMap::new();
@@ -290,15 +290,11 @@ fn read(text: &str) -> Result<State, LockError> {
             };
             let mut set = IpSet::empty();
             for (j, cidr) in cidrs.iter().enumerate() {
-                let part = IpSet::parse_cidr(cidr)
-                    .map_err(|e| invalid(&format!("{field}.cidrs[{j}]"), e.to_string()))?;
+                let part =
+                    IpSet::parse_cidr(cidr).map_err(|e| invalid(&format!("{field}.cidrs[{j}]"), e.to_string()))?;
                 set = set.union(&part);
             }
-            if let Some(other) = state
-                .externals
-                .iter()
-                .position(|s| !s.intersect(&set).is_empty())
-            {
+            if let Some(other) = state.externals.iter().position(|s| !s.intersect(&set).is_empty()) {
                 return Err(invalid(
                     &field,
                     format!(
@@ -312,7 +308,10 @@ fn read(text: &str) -> Result<State, LockError> {
             End::External(state.externals.len() - 1)
         } else {
             if endpoint.cidrs.is_some() {
-                return Err(invalid(&format!("{field}.cidrs"), format!("only external endpoints (ids starting with {EXTERNAL_PREFIX:?}) have cidrs")));
+                return Err(invalid(
+                    &format!("{field}.cidrs"),
+                    format!("only external endpoints (ids starting with {EXTERNAL_PREFIX:?}) have cidrs"),
+                ));
             }
             state.workloads.push(endpoint.id.clone());
             End::Workload(state.workloads.len() - 1)
@@ -396,9 +395,7 @@ fn drift(lock: &State, current: &State) -> Diff {
     let mut pieces: Vec<(IpSet, Option<usize>, Option<usize>)> = Vec::new();
     for (l, lset) in lock_sets.iter().copied().chain([None]).enumerate() {
         for (c, cset) in current_sets.iter().copied().chain([None]).enumerate() {
-            let piece = lset
-                .unwrap_or(&lock_rest)
-                .intersect(cset.unwrap_or(&current_rest));
+            let piece = lset.unwrap_or(&lock_rest).intersect(cset.unwrap_or(&current_rest));
             if (lset.is_none() && cset.is_none()) || piece.is_empty() {
                 continue;
             }

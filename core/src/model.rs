@@ -232,10 +232,7 @@ pub enum NamespaceScope {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Peer {
     /// `podSelector` and/or `namespaceSelector`; an absent podSelector selects all pods.
-    Pods {
-        namespaces: NamespaceScope,
-        pods: Selector,
-    },
+    Pods { namespaces: NamespaceScope, pods: Selector },
     /// `ipBlock`: `cidr` minus `except`. Matches only addresses outside the cluster model.
     IpBlock {
         cidr: String,
@@ -278,10 +275,7 @@ pub struct AdminPolicy {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AdminSubject {
     Namespaces(Selector),
-    Pods {
-        namespaces: Selector,
-        pods: Selector,
-    },
+    Pods { namespaces: Selector, pods: Selector },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -312,5 +306,7 @@ pub const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
 
 /// Labels of a namespace that is referenced but not declared.
 pub fn implicit_namespace_labels(name: &str) -> Labels {
-    [(NAMESPACE_NAME_LABEL.to_string(), name.to_string())].into_iter().collect()
+    [(NAMESPACE_NAME_LABEL.to_string(), name.to_string())]
+        .into_iter()
+        .collect()
 }

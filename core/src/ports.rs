@@ -337,8 +337,16 @@ mod tests {
         assert_eq!(a.difference(&b).ranges(), &[(1, 49), (251, 300)]);
         assert_eq!(b.difference(&a).ranges(), &[(101, 199)]);
         assert!(a.difference(&a).is_empty());
-        assert_eq!(RangeSet::full().difference(&rs(&[(1, 1), (65535, 65535)])).ranges(), &[(2, 65534)]);
-        assert_eq!(rs(&[(10, 20)]).difference(&rs(&[(1, 5), (12, 13), (15, 15), (30, 40)])).ranges(), &[(10, 11), (14, 14), (16, 20)]);
+        assert_eq!(
+            RangeSet::full().difference(&rs(&[(1, 1), (65535, 65535)])).ranges(),
+            &[(2, 65534)]
+        );
+        assert_eq!(
+            rs(&[(10, 20)])
+                .difference(&rs(&[(1, 5), (12, 13), (15, 15), (30, 40)]))
+                .ranges(),
+            &[(10, 11), (14, 14), (16, 20)]
+        );
     }
 
     #[test]

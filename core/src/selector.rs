@@ -68,7 +68,9 @@ pub struct SelectorError {
 
 impl Selector {
     /// The selector that matches everything, as a constant.
-    pub const EVERYTHING: Selector = Selector { requirements: Vec::new() };
+    pub const EVERYTHING: Selector = Selector {
+        requirements: Vec::new(),
+    };
 
     /// The selector that matches everything (`{}`).
     pub fn everything() -> Self {
@@ -177,7 +179,8 @@ fn is_name_part(s: &str) -> bool {
         && b.len() <= 63
         && b[0].is_ascii_alphanumeric()
         && b[b.len() - 1].is_ascii_alphanumeric()
-        && b.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
 }
 
 fn is_dns_subdomain(s: &str) -> bool {
@@ -189,7 +192,8 @@ fn is_dns_subdomain(s: &str) -> bool {
                 && b.len() <= 63
                 && b[0].is_ascii_alphanumeric()
                 && b[b.len() - 1].is_ascii_alphanumeric()
-                && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+                && b.iter()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
         })
 }
 
@@ -235,7 +239,10 @@ mod tests {
     }
 
     fn labels(pairs: &[(&str, &str)]) -> Labels {
-        pairs.iter().map(|(k, v)| ((*k).to_string(), (*v).to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+            .collect()
     }
 
     #[test]
@@ -248,7 +255,10 @@ mod tests {
 
     #[test]
     fn match_labels_and_expressions_are_anded() {
-        let s = sel(r#"{"matchLabels":{"app":"web"},"matchExpressions":[{"key":"tier","operator":"In","values":["a","b"]}]}"#).unwrap();
+        let s = sel(
+            r#"{"matchLabels":{"app":"web"},"matchExpressions":[{"key":"tier","operator":"In","values":["a","b"]}]}"#,
+        )
+        .unwrap();
         assert!(s.matches(&labels(&[("app", "web"), ("tier", "b")])));
         assert!(!s.matches(&labels(&[("app", "web"), ("tier", "c")])));
         assert!(!s.matches(&labels(&[("tier", "a")])));

@@ -101,12 +101,7 @@ fn parse_peer(text: &str) -> Peer {
         let (lo, hi) = name
             .split_once('-')
             .unwrap_or_else(|| panic!("unexpected range {name:?}"));
-        let ip = |s: &str| {
-            u32::from(
-                s.parse::<Ipv4Addr>()
-                    .unwrap_or_else(|e| panic!("{s:?}: {e}")),
-            )
-        };
+        let ip = |s: &str| u32::from(s.parse::<Ipv4Addr>().unwrap_or_else(|e| panic!("{s:?}: {e}")));
         return Peer::Range(ip(lo), ip(hi));
     }
     let (ns, workload) = name
@@ -128,9 +123,7 @@ fn parse_ports(text: &str) -> PortSet {
         let token = token.trim();
         let range = match token.split_once(' ') {
             Some((p, range)) => {
-                protocol = Some(
-                    Protocol::parse(p).unwrap_or_else(|| panic!("protocol {p:?} in {text:?}")),
-                );
+                protocol = Some(Protocol::parse(p).unwrap_or_else(|| panic!("protocol {p:?} in {text:?}")));
                 range
             }
             None => token,
@@ -191,29 +184,19 @@ fn parse_diff(text: &str) -> Vec<DiffLine> {
                         .unwrap_or_else(|| panic!("diff field {part:?} in {line:?}"))
                 })
                 .collect();
-            let get = |key: &str| {
-                *fields
-                    .get(key)
-                    .unwrap_or_else(|| panic!("no {key} in {line:?}"))
-            };
+            let get = |key: &str| *fields.get(key).unwrap_or_else(|| panic!("no {key} in {line:?}"));
             let (before, after) = (parse_ports(get("ref1")), parse_ports(get("ref2")));
             let expected_type = match (before.is_empty(), after.is_empty()) {
                 (true, false) => "added",
                 (false, true) => "removed",
                 _ => "changed",
             };
-            assert_eq!(
-                get("diff-type"),
-                expected_type,
-                "inconsistent golden line {line:?}"
-            );
+            assert_eq!(get("diff-type"), expected_type, "inconsistent golden line {line:?}");
             let info = fields.get("workloads-diff-info").map(|info| {
                 let rest = info
                     .strip_prefix("workload ")
                     .unwrap_or_else(|| panic!("info {info:?}"));
-                let (name, what) = rest
-                    .rsplit_once(' ')
-                    .unwrap_or_else(|| panic!("info {info:?}"));
+                let (name, what) = rest.rsplit_once(' ').unwrap_or_else(|| panic!("info {info:?}"));
                 let Peer::Workload(id) = parse_peer(name) else {
                     panic!("info {info:?}")
                 };
@@ -265,14 +248,8 @@ struct Atoms(Vec<u64>);
 
 impl Atoms {
     fn of(&self, lo: u32, hi: u32) -> std::ops::Range<usize> {
-        let start = self
-            .0
-            .binary_search(&u64::from(lo))
-            .expect("cut at range start");
-        let end = self
-            .0
-            .binary_search(&(u64::from(hi) + 1))
-            .expect("cut after range end");
+        let start = self.0.binary_search(&u64::from(lo)).expect("cut at range start");
+        let end = self.0.binary_search(&(u64::from(hi) + 1)).expect("cut after range end");
         start..end
     }
     fn range(&self, atom: usize) -> (u32, u32) {
@@ -342,11 +319,7 @@ struct Mismatch {
 
 impl fmt::Display for Mismatch {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let host = if self.host_network {
-            " (hostNetwork end)"
-        } else {
-            ""
-        };
+        let host = if self.host_network { " (hostNetwork end)" } else { "" };
         let unknown = if self.unknown_to_peer {
             " (end unknown to the peer)"
         } else {
@@ -389,19 +362,9 @@ impl<V: PartialEq> Compared<'_, V> {
     /// of adjacent atoms merged back into ranges.
     fn mismatches(&self, absent: &V, show: impl Fn(Option<&V>) -> String) -> Vec<Mismatch> {
         /// `((src, dst), atom, theirs, ours)`: an end is `None` where the atom is.
-        type Differing<'k> = (
-            (Option<&'k str>, Option<&'k str>),
-            Option<usize>,
-            String,
-            String,
-        );
+        type Differing<'k> = ((Option<&'k str>, Option<&'k str>), Option<usize>, String, String);
         /// The same with the atoms of a run merged into one range.
-        type Run = (
-            (Option<String>, Option<String>),
-            Option<(u32, u32)>,
-            String,
-            String,
-        );
+        type Run = ((Option<String>, Option<String>), Option<(u32, u32)>, String, String);
         let keys: BTreeSet<&(Node, Node)> = self.theirs.keys().chain(self.ours.keys()).collect();
         let mut differing: Vec<Differing> = Vec::new();
         for key in keys {
@@ -418,14 +381,8 @@ impl<V: PartialEq> Compared<'_, V> {
         for ((s, d), atom, t, o) in differing {
             let range = atom.map(|a| self.atoms.range(a));
             let ends = (s.map(str::to_string), d.map(str::to_string));
-            if let (Some((lo, hi)), Some((last_ends, Some(last_range), last_t, last_o))) =
-                (range, runs.last_mut())
-            {
-                if *last_ends == ends
-                    && *last_t == t
-                    && *last_o == o
-                    && u64::from(last_range.1) + 1 == u64::from(lo)
-                {
+            if let (Some((lo, hi)), Some((last_ends, Some(last_range), last_t, last_o))) = (range, runs.last_mut()) {
+                if *last_ends == ends && *last_t == t && *last_o == o && u64::from(last_range.1) + 1 == u64::from(lo) {
                     last_range.1 = hi;
                     continue;
                 }
@@ -437,9 +394,7 @@ impl<V: PartialEq> Compared<'_, V> {
                 let ends = || [&s, &d].into_iter().flatten();
                 let host_network = ends().any(|id| self.host_network.contains(id));
                 let unknown_to_peer = ends().any(|id| !self.known.contains(id));
-                let name = |end: Option<String>| {
-                    end.unwrap_or_else(|| range_name(range.unwrap_or_default()))
-                };
+                let name = |end: Option<String>| end.unwrap_or_else(|| range_name(range.unwrap_or_default()));
                 Mismatch {
                     fixture: self.fixture.to_string(),
                     src: name(s.clone()),
@@ -469,12 +424,7 @@ fn known_workloads<'a>(peers: impl IntoIterator<Item = &'a Peer>) -> BTreeSet<St
 fn host_network_ids<'a>(analyses: impl IntoIterator<Item = &'a Analysis>) -> BTreeSet<String> {
     analyses
         .into_iter()
-        .flat_map(|a| {
-            a.endpoints
-                .iter()
-                .filter(|e| e.host_network)
-                .map(|e| e.id.clone())
-        })
+        .flat_map(|a| a.endpoints.iter().filter(|e| e.host_network).map(|e| e.id.clone()))
         .collect()
 }
 
@@ -519,11 +469,7 @@ fn check_connlist(dir: &str, model: &Model, golden: &str) -> Vec<Mismatch> {
         }
         for sn in nodes(s, &atoms) {
             for dn in nodes(d, &atoms) {
-                compared
-                    .theirs
-                    .entry((sn.clone(), dn))
-                    .or_default()
-                    .add(ports);
+                compared.theirs.entry((sn.clone(), dn)).or_default().add(ports);
             }
         }
     }
@@ -540,11 +486,7 @@ fn check_connlist(dir: &str, model: &Model, golden: &str) -> Vec<Mismatch> {
         let ports = analysis.ports(c);
         for sn in node_of(c.from as usize) {
             for dn in node_of(c.to as usize) {
-                compared
-                    .ours
-                    .entry((sn.clone(), dn))
-                    .or_default()
-                    .add(ports);
+                compared.ours.entry((sn.clone(), dn)).or_default().add(ports);
             }
         }
     }
@@ -612,11 +554,7 @@ fn parse_external_id(id: &str) -> IpSet {
 fn diff_models(base: &Model, head: &Model) -> (Diff, Analysis, Analysis) {
     let head_analysis = analysis::analyze(head, &address_sets(base));
     let base_analysis = analysis::analyze(base, &address_sets(head));
-    (
-        diff::diff(&base_analysis, &head_analysis),
-        base_analysis,
-        head_analysis,
-    )
+    (diff::diff(&base_analysis, &head_analysis), base_analysis, head_analysis)
 }
 
 fn check_diff(name: &str, base: &Model, head: &Model, golden: &str) -> Vec<Mismatch> {
@@ -681,9 +619,7 @@ fn check_diff(name: &str, base: &Model, head: &Model, golden: &str) -> Vec<Misma
                 if let Some(ec) = change.endpoint_change {
                     our_info.insert(key.clone(), ec);
                 }
-                compared
-                    .ours
-                    .insert(key, (change.before.clone(), change.after.clone()));
+                compared.ours.insert(key, (change.before.clone(), change.after.clone()));
             }
         }
     }
@@ -749,22 +685,11 @@ fn cases(root: &Path) -> (Pairs, Pairs) {
         .map(|d| (d.clone(), format!("connlist/{d}_connlist_output.txt")))
         .filter(|(_, golden)| root.join("_expected").join(golden).is_file())
         .collect();
-    connlist.extend(
-        EXTRA_CONNLISTS
-            .iter()
-            .map(|&(d, g)| (d.to_string(), g.to_string())),
-    );
+    connlist.extend(EXTRA_CONNLISTS.iter().map(|&(d, g)| (d.to_string(), g.to_string())));
     let mut pairs = Vec::new();
     for entry in std::fs::read_dir(root.join("_expected/diff")).expect("diff goldens") {
-        let file = entry
-            .expect("entry")
-            .file_name()
-            .to_string_lossy()
-            .into_owned();
-        let Some(stem) = file
-            .strip_prefix("diff_between_")
-            .and_then(|f| f.strip_suffix(".txt"))
-        else {
+        let file = entry.expect("entry").file_name().to_string_lossy().into_owned();
+        let Some(stem) = file.strip_prefix("diff_between_").and_then(|f| f.strip_suffix(".txt")) else {
             continue;
         };
         let splits: Vec<(String, String)> = stem
@@ -794,10 +719,7 @@ fn parse_all(root: &Path, dirs: &BTreeSet<&str>) -> HashMap<String, Model> {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let Some(dir) = dirs.get(i) else { break };
                 let model = parse::parse(&common::load_dir(&root.join(dir)), &Options::default());
-                parsed
-                    .lock()
-                    .expect("lock")
-                    .insert((*dir).to_string(), model);
+                parsed.lock().expect("lock").insert((*dir).to_string(), model);
             });
         }
     });
@@ -805,8 +727,7 @@ fn parse_all(root: &Path, dirs: &BTreeSet<&str>) -> HashMap<String, Model> {
 }
 
 fn golden(root: &Path, path: &str) -> String {
-    std::fs::read_to_string(root.join("_expected").join(path))
-        .unwrap_or_else(|e| panic!("{path}: {e}"))
+    std::fs::read_to_string(root.join("_expected").join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 #[test]
@@ -818,10 +739,7 @@ fn netpol_analyzer_goldens() {
         connlist.len() >= 19,
         "expected the connlist goldens, found {connlist:?}"
     );
-    assert!(
-        pairs.len() >= 16,
-        "expected the diff goldens, found {pairs:?}"
-    );
+    assert!(pairs.len() >= 16, "expected the diff goldens, found {pairs:?}");
     let dirs: BTreeSet<&str> = connlist
         .iter()
         .map(|(d, _)| d.as_str())
@@ -857,10 +775,8 @@ fn netpol_analyzer_goldens() {
         unexplained.join("\n")
     );
     // Each exception is documented, and still explains something in each of its fixtures.
-    let doc_path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/conformance/DIFFERENCES.md");
-    let doc = std::fs::read_to_string(&doc_path)
-        .unwrap_or_else(|e| panic!("{}: {e}", doc_path.display()));
+    let doc_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/conformance/DIFFERENCES.md");
+    let doc = std::fs::read_to_string(&doc_path).unwrap_or_else(|e| panic!("{}: {e}", doc_path.display()));
     for e in EXCEPTIONS {
         assert!(
             doc.contains(&format!("\n## {}\n", e.name)),
@@ -869,9 +785,7 @@ fn netpol_analyzer_goldens() {
         );
         for fixture in e.fixtures {
             assert!(
-                mismatches
-                    .iter()
-                    .any(|m| m.fixture == *fixture && (e.claims)(m)),
+                mismatches.iter().any(|m| m.fixture == *fixture && (e.claims)(m)),
                 "exception {:?} explains nothing in {fixture} any more: remove it there",
                 e.name
             );
@@ -890,23 +804,12 @@ fn report_diff_is_the_diff_compared_here() {
             "onlineboutique_workloads",
             "onlineboutique_workloads_changed_netpols_and_workloads",
         ),
-        (
-            "netpol-analysis-example-minimal",
-            "netpol-diff-example-minimal",
-        ),
+        ("netpol-analysis-example-minimal", "netpol-diff-example-minimal"),
     ] {
-        let (base, head) = (
-            common::load_dir(&root.join(ref1)),
-            common::load_dir(&root.join(ref2)),
-        );
+        let (base, head) = (common::load_dir(&root.join(ref1)), common::load_dir(&root.join(ref2)));
         let options = Options::default();
-        let report = api::report(Some(&base), &head, &options)
-            .diff
-            .expect("a diff");
-        let (ours, _, _) = diff_models(
-            &parse::parse(&base, &options),
-            &parse::parse(&head, &options),
-        );
+        let report = api::report(Some(&base), &head, &options).diff.expect("a diff");
+        let (ours, _, _) = diff_models(&parse::parse(&base, &options), &parse::parse(&head, &options));
         assert_eq!(report.changes, ours.changes, "{ref1} -> {ref2}");
         assert_eq!(report.added_endpoints, ours.added_endpoints);
         assert_eq!(report.removed_endpoints, ours.removed_endpoints);
@@ -931,9 +834,7 @@ fn golden_formats_parse() {
         parse_peer("0.0.0.0-9.255.255.255[External]"),
         Peer::Range(0, 0x09ff_ffff)
     );
-    let set = parse_external_id(
-        "external:0.0.0.0/0 except 10.0.0.0/8, 172.16.0.0/12, ::/0 except fd00::/8",
-    );
+    let set = parse_external_id("external:0.0.0.0/0 except 10.0.0.0/8, 172.16.0.0/12, ::/0 except fd00::/8");
     assert!(set.contains_addr("8.8.8.8".parse().expect("ip")));
     assert!(!set.contains_addr("172.16.0.1".parse().expect("ip")));
     assert!(!set.contains_addr("fd00::1".parse().expect("ip")));
@@ -948,17 +849,9 @@ fn golden_formats_parse() {
 fn bad_netpols_are_rejected_like_the_api_server_would() {
     let root = common::fixtures_dir().join("bad_netpols");
     for (subdir, code, field) in [
-        (
-            "subdir1",
-            "invalid-cidr",
-            "spec.ingress[2].from[0].ipBlock.cidr",
-        ),
+        ("subdir1", "invalid-cidr", "spec.ingress[2].from[0].ipBlock.cidr"),
         ("subdir2", "invalid-label", "spec.podSelector.matchLabels"),
-        (
-            "subdir3",
-            "ipblock-with-selector",
-            "spec.ingress[0].from[0]",
-        ),
+        ("subdir3", "ipblock-with-selector", "spec.ingress[0].from[0]"),
         ("subdir4", "empty-peer", "spec.ingress[0].from[0]"),
         (
             "subdir7",
@@ -980,10 +873,7 @@ fn bad_netpols_are_rejected_like_the_api_server_would() {
             !model.policies.iter().any(|p| p.name == policy.name),
             "{subdir}: the invalid policy must be skipped"
         );
-        assert!(
-            !model.workloads.is_empty(),
-            "{subdir}: the rest is analysed"
-        );
+        assert!(!model.workloads.is_empty(), "{subdir}: the rest is analysed");
     }
 }
 

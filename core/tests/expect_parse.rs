@@ -13,11 +13,7 @@ use netreach_core::SourceFile;
 fn fails_at(yaml: &str, line: usize, needle: &str) {
     let error = parse_error(yaml);
     assert_eq!(error.path, "netreach.yaml");
-    assert!(
-        error.message.contains(needle),
-        "{needle:?} not in {:?}",
-        error.message
-    );
+    assert!(error.message.contains(needle), "{needle:?} not in {:?}", error.message);
     assert_eq!(error.line, line, "{error}");
 }
 
@@ -57,10 +53,7 @@ expectations:
     let e = &parsed.expectations;
     assert_eq!(e.len(), 6);
     assert_eq!(e[0].line, 4);
-    assert_eq!(
-        e[0].description.as_deref(),
-        Some("the web tier calls the API")
-    );
+    assert_eq!(e[0].description.as_deref(), Some("the web tier calls the API"));
     let Assertion::Reach { from, to, verdict } = &e[0].assertion else {
         panic!()
     };
@@ -73,10 +66,7 @@ expectations:
     let Assertion::Reach { from, verdict, .. } = &e[1].assertion else {
         panic!()
     };
-    assert_eq!(
-        from.to_string(),
-        "[external, 10.0.0.0/8 except 10.1.0.0/16]"
-    );
+    assert_eq!(from.to_string(), "[external, 10.0.0.0/8 except 10.1.0.0/16]");
     assert_eq!(verdict, &Verdict::Deny(PortSpec::Any));
     let Assertion::Isolation {
         target,
@@ -96,10 +86,7 @@ expectations:
         panic!()
     };
     assert_eq!(except.len(), 2);
-    assert!(matches!(
-        except[1].subject.items[0],
-        SubjectItem::Cidr { .. }
-    ));
+    assert!(matches!(except[1].subject.items[0], SubjectItem::Cidr { .. }));
 }
 
 #[test]
@@ -122,21 +109,12 @@ fn unknown_keys_are_located_with_a_suggestion() {
     assert_eq!(error.field.as_deref(), Some("expectations[0].alow"));
     assert_eq!(error.line, 6);
     assert!(
-        error
-            .message
-            .contains("unknown key `alow`: did you mean `allow`?"),
+        error.message.contains("unknown key `alow`: did you mean `allow`?"),
         "{error}"
     );
-    assert_eq!(
-        error.to_string(),
-        format!("netreach.yaml:6: {}", error.message)
-    );
+    assert_eq!(error.to_string(), format!("netreach.yaml:6: {}", error.message));
 
-    fails_at(
-        "version: 1\nexpectation: []\n",
-        2,
-        "did you mean `expectations`?",
-    );
+    fails_at("version: 1\nexpectation: []\n", 2, "did you mean `expectations`?");
     fails_at(
         &item("from: {namespce: a}\nto: a/c\nallow: any"),
         4,
@@ -181,16 +159,8 @@ fn bad_ports_are_located() {
         6,
         "a protocol is required: write \"TCP 80\"",
     );
-    fails_at(
-        &item("from: a/b\nto: a/c\ndeny: ICMP 1"),
-        6,
-        "unknown protocol",
-    );
-    fails_at(
-        &item("from: a/b\nto: a/c\ndeny: TCP 70000"),
-        6,
-        "outside 1-65535",
-    );
+    fails_at(&item("from: a/b\nto: a/c\ndeny: ICMP 1"), 6, "unknown protocol");
+    fails_at(&item("from: a/b\nto: a/c\ndeny: TCP 70000"), 6, "outside 1-65535");
     fails_at(
         &item("from: a/b\nto: a/c\nallow: TCP http"),
         6,
@@ -201,22 +171,14 @@ fn bad_ports_are_located() {
         8,
         "ends before it starts",
     );
+    fails_at(&item("from: a/b\nto: a/c\nallow: [any]"), 6, "`any` stands alone");
+    fails_at(&item("from: a/b\nto: a/c\nallow: []"), 6, "the list of ports is empty");
+    fails_at(&item("from: a/b\nto: a/c\nallow: {TCP: 80}"), 6, "expected ports like");
     fails_at(
-        &item("from: a/b\nto: a/c\nallow: [any]"),
-        6,
-        "`any` stands alone",
+        &item("isolation:\n  namespace: a\n  ingress-only-from:\n    - namespace: b\n      ports: UDP"),
+        8,
+        "ports are missing after UDP",
     );
-    fails_at(
-        &item("from: a/b\nto: a/c\nallow: []"),
-        6,
-        "the list of ports is empty",
-    );
-    fails_at(
-        &item("from: a/b\nto: a/c\nallow: {TCP: 80}"),
-        6,
-        "expected ports like",
-    );
-    fails_at(&item("isolation:\n  namespace: a\n  ingress-only-from:\n    - namespace: b\n      ports: UDP"), 8, "ports are missing after UDP");
     // In a flow mapping an unquoted comma ends the value: say so.
     fails_at(
         &item("isolation: {namespace: a, ingress-only-from: [{namespace: b, ports: TCP 80,443}]}"),
@@ -257,32 +219,12 @@ fn bad_cidrs_and_subjects_are_located() {
         4,
         "did you mean Deployment?",
     );
-    fails_at(
-        &item("from: web\nto: a/c\nallow: any"),
-        4,
-        "\"web\" is not a subject",
-    );
-    fails_at(
-        &item("from: a//web\nto: a/c\nallow: any"),
-        4,
-        "is not a subject",
-    );
+    fails_at(&item("from: web\nto: a/c\nallow: any"), 4, "\"web\" is not a subject");
+    fails_at(&item("from: a//web\nto: a/c\nallow: any"), 4, "is not a subject");
     fails_at(&item("from: {}\nto: a/c\nallow: any"), 4, "empty subject");
-    fails_at(
-        &item("from: []\nto: a/c\nallow: any"),
-        4,
-        "the list is empty",
-    );
-    fails_at(
-        &item("from: [[a/b]]\nto: a/c\nallow: any"),
-        4,
-        "cannot be nested",
-    );
-    fails_at(
-        &item("from: 42\nto: a/c\nallow: any"),
-        4,
-        "expected a subject",
-    );
+    fails_at(&item("from: []\nto: a/c\nallow: any"), 4, "the list is empty");
+    fails_at(&item("from: [[a/b]]\nto: a/c\nallow: any"), 4, "cannot be nested");
+    fails_at(&item("from: 42\nto: a/c\nallow: any"), 4, "expected a subject");
     fails_at(
         &item("from: {namespace: a, cidr: 10.0.0.0/8}\nto: a/c\nallow: any"),
         4,
@@ -298,11 +240,7 @@ fn bad_cidrs_and_subjects_are_located() {
         4,
         "invalid label value",
     );
-    fails_at(
-        &item("from: {labels: {}}\nto: a/c\nallow: any"),
-        4,
-        "no labels given",
-    );
+    fails_at(&item("from: {labels: {}}\nto: a/c\nallow: any"), 4, "no labels given");
     fails_at(
         &item("from: {kind: Service}\nto: a/c\nallow: any"),
         4,
@@ -330,17 +268,9 @@ fn structure_errors_are_located() {
     fails_at("", 1, "the expectations file is empty");
     fails_at("expectations: []\n", 1, "`version: 1` is missing");
     fails_at("version: 2\nexpectations: []\n", 1, "unsupported version 2");
-    fails_at(
-        "version: \"1\"\nexpectations: []\n",
-        1,
-        "expected the number 1",
-    );
+    fails_at("version: \"1\"\nexpectations: []\n", 1, "expected the number 1");
     fails_at("version: 1\n", 1, "the `expectations` list is missing");
-    fails_at(
-        "version: 1\nexpectations: {}\n",
-        2,
-        "expected a list of expectations",
-    );
+    fails_at("version: 1\nexpectations: {}\n", 2, "expected a list of expectations");
     fails_at("- a\n", 1, "expected a mapping");
     fails_at(
         "version: 1\nexpectations:\n  - from: a/b\n    to: a/c\n    allow: any\n",
@@ -363,11 +293,7 @@ fn structure_errors_are_located() {
         "duplicate name \"twice\"",
     );
     fails_at(&item("description: nothing"), 3, "asserts nothing");
-    fails_at(
-        &item("from: a/b\nto: a/c"),
-        3,
-        "`allow` or `deny` is missing",
-    );
+    fails_at(&item("from: a/b\nto: a/c"), 3, "`allow` or `deny` is missing");
     fails_at(&item("to: a/c\nallow: any"), 3, "`from` is missing");
     fails_at(&item("from: a/b\nallow: any"), 3, "`to` is missing");
     fails_at(

@@ -39,24 +39,12 @@ const WORKLOAD_KEYS: [&str; 5] = ["namespace", "namespace-labels", "kind", "name
 fn the_schema_has_the_parsers_keys() {
     let schema = schema();
     assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
-    assert_eq!(
-        keys(&schema["properties"]),
-        set(&["version", "expectations"])
-    );
+    assert_eq!(keys(&schema["properties"]), set(&["version", "expectations"]));
     assert_eq!(schema["properties"]["version"]["const"], 1);
     let d = &schema["definitions"];
-    assert_eq!(
-        keys(&d["expectation"]["properties"]),
-        set(&EXPECTATION_KEYS)
-    );
-    assert_eq!(
-        keys(&d["workloadSelector"]["properties"]),
-        set(&WORKLOAD_KEYS)
-    );
-    assert_eq!(
-        keys(&d["cidrSelector"]["properties"]),
-        set(&["cidr", "except"])
-    );
+    assert_eq!(keys(&d["expectation"]["properties"]), set(&EXPECTATION_KEYS));
+    assert_eq!(keys(&d["workloadSelector"]["properties"]), set(&WORKLOAD_KEYS));
+    assert_eq!(keys(&d["cidrSelector"]["properties"]), set(&["cidr", "except"]));
     let mut isolation = set(&WORKLOAD_KEYS);
     isolation.extend(set(&["ingress-only-from", "egress-only-to"]));
     assert_eq!(keys(&d["isolation"]["properties"]), isolation);
@@ -69,12 +57,7 @@ fn the_schema_has_the_parsers_keys() {
     let expected: Vec<&str> = WorkloadKind::ALL.iter().map(|k| k.as_str()).collect();
     assert_eq!(kinds, expected);
     // Every closed object in the schema rejects unknown keys, like the parser.
-    for name in [
-        "expectation",
-        "workloadSelector",
-        "cidrSelector",
-        "isolation",
-    ] {
+    for name in ["expectation", "workloadSelector", "cidrSelector", "isolation"] {
         assert_eq!(d[name]["additionalProperties"], false, "{name}");
     }
 }
@@ -88,10 +71,7 @@ fn every_schema_reference_resolves() {
     while let Some(at) = rest.find("\"$ref\":\"#/definitions/") {
         rest = &rest[at + "\"$ref\":\"#/definitions/".len()..];
         let name = &rest[..rest.find('"').unwrap()];
-        assert!(
-            schema["definitions"].get(name).is_some(),
-            "dangling $ref to {name}"
-        );
+        assert!(schema["definitions"].get(name).is_some(), "dangling $ref to {name}");
         count += 1;
     }
     assert!(count > 10);

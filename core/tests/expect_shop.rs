@@ -33,10 +33,7 @@ fn storefront_reaches_cart_on_base_but_not_on_head() {
     let explanation = v.explanation.as_ref().unwrap();
     assert!(!explanation.egress.allowed);
     assert!(
-        explanation
-            .egress
-            .policies
-            .contains(&"shop-web/storefront".to_string()),
+        explanation.egress.policies.contains(&"shop-web/storefront".to_string()),
         "{:?}",
         explanation.egress.policies
     );
@@ -59,12 +56,7 @@ fn only_shop_core_reaches_shop_data_on_base_but_prometheus_reaches_postgres_on_h
     // The explanation names the rule that lets it in: the bare `namespaceSelector: {}` peer.
     let explanation = v.explanation.as_ref().unwrap();
     assert_eq!(explanation.port, Some(5432));
-    let rule = explanation
-        .ingress
-        .decisions
-        .iter()
-        .find(|d| d.matches_query)
-        .unwrap();
+    let rule = explanation.ingress.decisions.iter().find(|d| d.matches_query).unwrap();
     assert_eq!(rule.policy.as_deref(), Some("shop-data/postgres"));
     assert_eq!(rule.peer_index, Some(2));
     let location = rule.location.as_ref().unwrap();
@@ -113,10 +105,7 @@ fn the_example_expectations_catch_the_head() {
         ]
     );
     assert_eq!(
-        (
-            result.summary.expectations,
-            result.summary.expectations_failed
-        ),
+        (result.summary.expectations, result.summary.expectations_failed),
         (8, 4)
     );
     let checkout = &expectations.results[1];

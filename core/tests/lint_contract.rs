@@ -71,11 +71,7 @@ items:
 ";
 
 fn origin_of(model: &netreach_core::model::Model, d: &Diagnostic) -> Origin {
-    let object = d
-        .location
-        .object
-        .as_ref()
-        .expect("every finding here names an object");
+    let object = d.location.object.as_ref().expect("every finding here names an object");
     if object.kind == "NetworkPolicy" {
         let policy = model
             .policies
@@ -84,11 +80,7 @@ fn origin_of(model: &netreach_core::model::Model, d: &Diagnostic) -> Origin {
             .unwrap();
         return policy.origin.clone();
     }
-    let workload = model
-        .workloads
-        .iter()
-        .find(|w| w.object_ref() == *object)
-        .unwrap();
+    let workload = model.workloads.iter().find(|w| w.object_ref() == *object).unwrap();
     workload.origin.clone()
 }
 
@@ -194,11 +186,7 @@ fn large_input() -> String {
         )
         .unwrap();
         for w in 0..50 {
-            let host = if w == 49 {
-                "hostNetwork: true\n      "
-            } else {
-                ""
-            };
+            let host = if w == 49 { "hostNetwork: true\n      " } else { "" };
             writeln!(
                 yaml,
                 "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: app{w}, namespace: {ns}}}\nspec:\n  selector: {{matchLabels: {{app: app{w}}}}}\n  template:\n    metadata: {{labels: {{app: app{w}, tier: t{}}}}}\n    spec:\n      {host}containers:\n      - {{name: main, image: img, ports: [{{name: http, containerPort: 8080}}]}}",
@@ -206,11 +194,7 @@ fn large_input() -> String {
             )
             .unwrap();
         }
-        let selector = if n % 20 == 0 {
-            "{matchLabels: {tier: t0}}"
-        } else {
-            "{}"
-        };
+        let selector = if n % 20 == 0 { "{matchLabels: {tier: t0}}" } else { "{}" };
         let dns = if n % 2 == 0 {
             "\n  egress:\n  - to: [namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}]\n    ports: [{port: 53, protocol: UDP}]"
         } else {
@@ -260,10 +244,7 @@ fn lint_of_ten_thousand_workloads_stays_well_under_100_ms() {
         best = best.min(elapsed);
     }
     eprintln!("lint: {} findings in {best:?}", findings.len());
-    assert!(
-        findings.len() > 1_000,
-        "the input is meant to produce many findings"
-    );
+    assert!(findings.len() > 1_000, "the input is meant to produce many findings");
     assert!(best.as_millis() < 100, "lint took {best:?}");
 }
 

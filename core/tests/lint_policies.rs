@@ -185,18 +185,12 @@ fn second_peer_matching_nothing_in_own_namespace_is_found_next_to_a_good_one() {
         Some("spec.ingress[0].from[1]"),
         line_of(&yaml, "- podSelector: {matchLabels: {app: apj}}"),
     );
-    assert_eq!(
-        d.message,
-        "podSelector app=apj matches no workload in namespace shop"
-    );
+    assert_eq!(d.message, "podSelector app=apj matches no workload in namespace shop");
 }
 
 #[test]
 fn peers_matching_workloads_are_fine() {
-    none(
-        &lint_yaml(&peers("ops", "prometheus", "api")),
-        "peer-selects-nothing",
-    );
+    none(&lint_yaml(&peers("ops", "prometheus", "api")), "peer-selects-nothing");
 }
 
 #[test]
@@ -309,10 +303,7 @@ fn named_port_towards_ip_blocks_only_can_never_match() {
     );
     let findings = lint_yaml(&yaml);
     let d = single(&findings, "named-port-undefined");
-    assert_eq!(
-        d.location.field.as_deref(),
-        Some("spec.egress[0].ports[0].port")
-    );
+    assert_eq!(d.location.field.as_deref(), Some("spec.egress[0].ports[0].port"));
     assert!(d.message.contains("can never match"), "{d}");
 }
 
@@ -454,13 +445,7 @@ fn identical_policies_are_duplicates_even_with_rules_reordered() {
     let d = single(&findings, "duplicate-policy");
     // No field: the policy's document line.
     let line = line_of(&yaml, "metadata: {name: allow-b") - 2;
-    assert_at(
-        d,
-        Severity::Warning,
-        "NetworkPolicy shop/allow-b",
-        None,
-        line,
-    );
+    assert_at(d, Severity::Warning, "NetworkPolicy shop/allow-b", None, line);
     assert_eq!(
         d.message,
         "has the same podSelector, policyTypes and rules as NetworkPolicy shop/allow-a: one of the two is redundant"
@@ -527,10 +512,7 @@ fn equal_rules_shadow_only_the_later_one() {
                 "    - podSelector: {matchLabels: {app: api}}\n",
                 "    - namespaceSelector: {matchLabels: {team: ops}}\n    - podSelector: {}\n",
             )
-            .replace(
-                "ports: [{port: 8080}]",
-                "ports: [{port: http}, {port: 8080}]",
-            ),
+            .replace("ports: [{port: 8080}]", "ports: [{port: http}, {port: 8080}]"),
     );
     let findings = lint_yaml(&yaml);
     let d = single(&findings, "rule-shadowed");
@@ -574,9 +556,9 @@ fn ip_blocks_inside_or_covering_the_cluster_range_are_reported() {
         line_of(&yaml, "- ipBlock: {cidr: 10.244.1.0/24}"),
     );
     assert!(
-        found[0].message.starts_with(
-            "ipBlock 10.244.1.0/24 lies inside the cluster's pod/service range 10.244.0.0/16"
-        ),
+        found[0]
+            .message
+            .starts_with("ipBlock 10.244.1.0/24 lies inside the cluster's pod/service range 10.244.0.0/16"),
         "{}",
         found[0]
     );

@@ -122,11 +122,7 @@ spec:
 
 #[test]
 fn dns_server_in_the_input_is_judged_by_the_connections() {
-    let base = format!(
-        "{}---\n{}",
-        deployment("shop", "dns", ""),
-        dns_input(IN_CLUSTER_DNS)
-    );
+    let base = format!("{}---\n{}", deployment("shop", "dns", ""), dns_input(IN_CLUSTER_DNS));
     none(&lint_yaml(&base), "egress-blocks-dns");
     let allowed = format!("{base}{}", DNS_SERVER_LOCKED.replace("PEER", "web"));
     none(&lint_yaml(&allowed), "egress-blocks-dns");
@@ -174,10 +170,7 @@ fn workload_left_out_of_its_namespaces_policies_is_reported() {
 #[test]
 fn namespaces_fully_selected_or_without_policies_are_fine() {
     // `other/lonely` has no policy in its namespace at all: a uniform choice, not reported.
-    none(
-        &lint_yaml(&unselected_input("web, api")),
-        "workload-not-selected",
-    );
+    none(&lint_yaml(&unselected_input("web, api")), "workload-not-selected");
 }
 
 // ---- host-network-workload ---------------------------------------------------------------
@@ -218,13 +211,7 @@ spec:
 ";
     let findings = lint_yaml(yaml);
     let d = single(&findings, "host-network-workload");
-    assert_at(
-        d,
-        Severity::Info,
-        "DaemonSet nodes/agent",
-        Some("spec.hostNetwork"),
-        10,
-    );
+    assert_at(d, Severity::Info, "DaemonSet nodes/agent", Some("spec.hostNetwork"), 10);
 }
 
 #[test]

@@ -43,10 +43,7 @@ fn reordered_lock_lines_still_compare_clean() {
 fn the_shop_pull_request_drifts_from_the_base_lock() {
     let d = drift(&shop("base"), &shop("head"));
     assert!(!d.clean);
-    assert_eq!(
-        d.diff.added_endpoints,
-        ["shop-core/CronJob/catalog-reindex"]
-    );
+    assert_eq!(d.diff.added_endpoints, ["shop-core/CronJob/catalog-reindex"]);
     assert!(d.diff.removed_endpoints.is_empty());
     let find = |from: &str, to: &str| {
         d.diff
@@ -55,24 +52,15 @@ fn the_shop_pull_request_drifts_from_the_base_lock() {
             .find(|c| c.from == from && c.to == to)
             .unwrap_or_else(|| panic!("{from} → {to}: {:#?}", d.diff.changes))
     };
-    let exposure = find(
-        "monitoring/Deployment/prometheus",
-        "shop-data/StatefulSet/postgres",
-    );
+    let exposure = find("monitoring/Deployment/prometheus", "shop-data/StatefulSet/postgres");
     assert_eq!(exposure.kind, ChangeKind::Exposure);
     assert_eq!(exposure.added.to_string(), "TCP 5432");
     assert_eq!(exposure.scope, Scope::CrossNamespace);
-    let breakage = find(
-        "shop-web/Deployment/storefront",
-        "shop-core/Deployment/cart",
-    );
+    let breakage = find("shop-web/Deployment/storefront", "shop-core/Deployment/cart");
     assert_eq!(breakage.kind, ChangeKind::Breakage);
     assert_eq!(breakage.removed.to_string(), "TCP 50051");
     assert!(breakage.after.is_empty());
-    let new = find(
-        "shop-core/CronJob/catalog-reindex",
-        "shop-data/StatefulSet/postgres",
-    );
+    let new = find("shop-core/CronJob/catalog-reindex", "shop-data/StatefulSet/postgres");
     assert_eq!(new.endpoint_change, Some(EndpointChange::Added));
     // Ranked like a diff: cross-namespace exposure before breakage before added endpoints.
     assert_eq!(d.diff.changes[0].kind, ChangeKind::Exposure);
@@ -87,14 +75,14 @@ fn the_shop_pull_request_drifts_from_the_base_lock() {
 #[test]
 fn added_and_removed_connections() {
     // Let solo into api: an added connection.
-    let more = app_with("- from: [{podSelector: {matchLabels: {app: web}}}]", "- from: [{podSelector: {matchLabels: {app: web}}}, {podSelector: {matchLabels: {app: solo}}}]");
+    let more = app_with(
+        "- from: [{podSelector: {matchLabels: {app: web}}}]",
+        "- from: [{podSelector: {matchLabels: {app: web}}}, {podSelector: {matchLabels: {app: solo}}}]",
+    );
     let d = drift(&app(), &more);
     assert_eq!(d.diff.changes.len(), 1, "{:#?}", d.diff.changes);
     let c = &d.diff.changes[0];
-    assert_eq!(
-        (c.from.as_str(), c.to.as_str()),
-        ("a/Pod/solo", "a/Deployment/api")
-    );
+    assert_eq!((c.from.as_str(), c.to.as_str()), ("a/Pod/solo", "a/Deployment/api"));
     assert_eq!(
         (c.kind, c.before.is_empty(), c.after.to_string()),
         (ChangeKind::Exposure, true, "TCP 8080".to_string())
@@ -171,12 +159,7 @@ fn a_changed_ip_block_shows_the_addresses_that_changed() {
     // Moved elsewhere: the old range lost it, the new one gained it.
     let moved = app_with("cidr: 203.0.113.0/24", "cidr: 198.51.100.0/24");
     let d = drift(&app(), &moved);
-    let summary: Vec<(String, ChangeKind)> = d
-        .diff
-        .changes
-        .iter()
-        .map(|c| (c.to.clone(), c.kind))
-        .collect();
+    let summary: Vec<(String, ChangeKind)> = d.diff.changes.iter().map(|c| (c.to.clone(), c.kind)).collect();
     assert_eq!(
         summary,
         [
@@ -191,18 +174,9 @@ fn drift_from_a_lock_is_the_diff_of_the_two_inputs() {
     let cases = [
         (shop("base"), shop("head")),
         (shop("head"), shop("base")),
-        (
-            app(),
-            app_with("cidr: 203.0.113.0/24", "cidr: 203.0.113.0/25"),
-        ),
-        (
-            app(),
-            app_with("cidr: 203.0.113.0/24", "cidr: 198.51.100.0/24"),
-        ),
-        (
-            app(),
-            app_with("ports: [{port: 5432}]", "ports: [{port: 5433}]"),
-        ),
+        (app(), app_with("cidr: 203.0.113.0/24", "cidr: 203.0.113.0/25")),
+        (app(), app_with("cidr: 203.0.113.0/24", "cidr: 198.51.100.0/24")),
+        (app(), app_with("ports: [{port: 5432}]", "ports: [{port: 5433}]")),
     ];
     for (base, head) in cases {
         let report = api::report(Some(&base), &head, &Options::default());
@@ -220,10 +194,7 @@ fn the_drift_serialises_like_a_diff() {
     let json = serde_json::to_value(&d).unwrap();
     assert_eq!(json["clean"], false);
     assert!(json["diff"]["changes"][0]["from"].is_string());
-    assert_eq!(
-        json["diff"]["addedEndpoints"][0],
-        "shop-core/CronJob/catalog-reindex"
-    );
+    assert_eq!(json["diff"]["addedEndpoints"][0], "shop-core/CronJob/catalog-reindex");
 }
 
 // --- errors --------------------------------------------------------------------------------
@@ -257,46 +228,21 @@ fn unusable_lock_files_are_located_errors() {
     let e = error(&bad_ports);
     assert_eq!(e.line, line_of("\"ports\": \"TCP 8080\""));
     assert!(e.message.contains("not a port number"), "{e}");
-    assert_eq!(
-        e.field.as_deref().unwrap().rsplit('.').next(),
-        Some("ports"),
-        "{e:?}"
-    );
-    let unknown = good.replacen(
-        "\"to\": \"a/Deployment/api\"",
-        "\"to\": \"a/Deployment/apj\"",
-        1,
-    );
+    assert_eq!(e.field.as_deref().unwrap().rsplit('.').next(), Some("ports"), "{e:?}");
+    let unknown = good.replacen("\"to\": \"a/Deployment/api\"", "\"to\": \"a/Deployment/apj\"", 1);
     let e = error(&unknown);
     assert!(
-        e.message
-            .contains("\"a/Deployment/apj\" is not listed in `endpoints`"),
+        e.message.contains("\"a/Deployment/apj\" is not listed in `endpoints`"),
         "{e}"
     );
     assert_eq!(e.line, line_of("\"to\": \"a/Deployment/api\""));
-    let duplicate = good.replacen(
-        "{\"id\": \"a/Deployment/web\"}",
-        "{\"id\": \"a/Deployment/api\"}",
-        1,
-    );
+    let duplicate = good.replacen("{\"id\": \"a/Deployment/web\"}", "{\"id\": \"a/Deployment/api\"}", 1);
     assert!(error(&duplicate).message.contains("duplicate endpoint"));
     let no_cidrs = good.replacen(", \"cidrs\": [\"203.0.113.0/24\"]", "", 1);
     assert!(error(&no_cidrs).message.contains("needs `cidrs`"));
-    let overlap = good.replacen(
-        "\"cidrs\": [\"203.0.113.0/24\"]",
-        "\"cidrs\": [\"203.0.0.0/16\"]",
-        1,
-    );
-    assert!(
-        error(&overlap).message.contains("overlap"),
-        "{}",
-        error(&overlap)
-    );
-    let bad_cidr = good.replacen(
-        "\"cidrs\": [\"203.0.113.0/24\"]",
-        "\"cidrs\": [\"203.0.113/24\"]",
-        1,
-    );
+    let overlap = good.replacen("\"cidrs\": [\"203.0.113.0/24\"]", "\"cidrs\": [\"203.0.0.0/16\"]", 1);
+    assert!(error(&overlap).message.contains("overlap"), "{}", error(&overlap));
+    let bad_cidr = good.replacen("\"cidrs\": [\"203.0.113.0/24\"]", "\"cidrs\": [\"203.0.113/24\"]", 1);
     assert!(error(&bad_cidr).message.contains("invalid CIDR"));
     let twice_line = good
         .lines()
@@ -304,11 +250,7 @@ fn unusable_lock_files_are_located_errors() {
         .unwrap()
         .to_string();
     let twice = good.replacen(&twice_line, &format!("{twice_line}\n{twice_line}"), 1);
-    assert!(
-        error(&twice).message.contains("listed twice"),
-        "{}",
-        error(&twice)
-    );
+    assert!(error(&twice).message.contains("listed twice"), "{}", error(&twice));
 }
 
 // --- the check API -------------------------------------------------------------------------
@@ -335,7 +277,12 @@ fn check_with_a_lock() {
 
 #[test]
 fn check_errors_name_file_and_line() {
-    let e = api::check(&request(app(), Some("version: 1\nexpectations:\n  - name: x\n    from: a/web\n    to: a/api\n    allow: TCP 80a\n"), None)).unwrap_err();
+    let e = api::check(&request(
+        app(),
+        Some("version: 1\nexpectations:\n  - name: x\n    from: a/web\n    to: a/api\n    allow: TCP 80a\n"),
+        None,
+    ))
+    .unwrap_err();
     assert_eq!(
         (e.kind, e.file.as_str(), e.line),
         (CheckErrorKind::InvalidExpectations, "netreach.yaml", 6)
@@ -369,9 +316,7 @@ fn check_requests_are_strict_json() {
     let result = ok.run().unwrap();
     assert!(result.passed);
     assert_eq!(result.summary.expectations, 0);
-    assert!(
-        serde_json::from_str::<api::CheckRequest>(r#"{"files": [], "expectation": null}"#).is_err()
-    );
+    assert!(serde_json::from_str::<api::CheckRequest>(r#"{"files": [], "expectation": null}"#).is_err());
 }
 
 #[test]

@@ -13,18 +13,23 @@ fn snapshot(files: &[SourceFile]) -> String {
 #[test]
 fn the_format_is_one_item_per_line() {
     let text = snapshot(&app());
-    let expected_start =
-        "{\n  \"version\": 1,\n  \"endpoints\": [\n    {\"id\": \"a/Deployment/api\"},\n";
+    let expected_start = "{\n  \"version\": 1,\n  \"endpoints\": [\n    {\"id\": \"a/Deployment/api\"},\n";
     assert!(text.starts_with(expected_start), "{text}");
     assert!(text.ends_with("\n  ]\n}\n"), "{text}");
     assert!(
+        text.contains("\n    {\"id\": \"external:203.0.113.0/24\", \"cidrs\": [\"203.0.113.0/24\"]}\n  ],\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("    {\"from\": \"a/Deployment/web\", \"to\": \"a/Deployment/api\", \"ports\": \"TCP 8080\"},\n"),
+        "{text}"
+    );
+    assert!(
         text.contains(
-            "\n    {\"id\": \"external:203.0.113.0/24\", \"cidrs\": [\"203.0.113.0/24\"]}\n  ],\n"
+            "    {\"from\": \"a/Deployment/web\", \"to\": \"external:203.0.113.0/24\", \"ports\": \"TCP 443\"}"
         ),
         "{text}"
     );
-    assert!(text.contains("    {\"from\": \"a/Deployment/web\", \"to\": \"a/Deployment/api\", \"ports\": \"TCP 8080\"},\n"), "{text}");
-    assert!(text.contains("    {\"from\": \"a/Deployment/web\", \"to\": \"external:203.0.113.0/24\", \"ports\": \"TCP 443\"}"), "{text}");
     assert!(text.contains("\"ports\": \"all ports\""), "{text}");
     // Valid JSON with the documented members.
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
@@ -36,10 +41,7 @@ fn the_format_is_one_item_per_line() {
     assert_eq!(json["endpoints"].as_array().unwrap().len(), model_count);
     assert_eq!(json["connections"].as_array().unwrap().len(), connections);
     // Every connection line is a line of its own.
-    let lines = text
-        .lines()
-        .filter(|l| l.trim_start().starts_with("{\"from\""))
-        .count();
+    let lines = text.lines().filter(|l| l.trim_start().starts_with("{\"from\"")).count();
     assert_eq!(lines, connections);
 }
 
@@ -53,18 +55,12 @@ fn connections_are_sorted_by_endpoint_order() {
         .iter()
         .map(|e| e["id"].as_str().unwrap())
         .collect();
-    let workloads: Vec<&str> = ids
-        .iter()
-        .copied()
-        .filter(|id| !id.starts_with("external:"))
-        .collect();
+    let workloads: Vec<&str> = ids.iter().copied().filter(|id| !id.starts_with("external:")).collect();
     let mut sorted = workloads.clone();
     sorted.sort_unstable();
     assert_eq!(workloads, sorted);
     assert!(
-        ids[..workloads.len()]
-            .iter()
-            .all(|id| !id.starts_with("external:")),
+        ids[..workloads.len()].iter().all(|id| !id.starts_with("external:")),
         "workloads first"
     );
     let position = |id: &str| ids.iter().position(|x| *x == id).unwrap();
@@ -120,9 +116,7 @@ fn renaming_and_reordering_policies_changes_nothing() {
     for side in ["base", "head"] {
         let files = shop(side);
         let shuffled = shuffled_and_renamed(&files);
-        assert!(shuffled
-            .iter()
-            .any(|f| f.text.contains("name: renamed-default-deny")));
+        assert!(shuffled.iter().any(|f| f.text.contains("name: renamed-default-deny")));
         let (model, _) = api::analyze(&shuffled, &Options::default());
         assert!(model
             .diagnostics
@@ -140,10 +134,7 @@ fn renaming_and_reordering_policies_changes_nothing() {
 fn equivalent_rewrites_change_nothing() {
     // A named port written as its number, and a redundant ipBlock split in two halves.
     let rewritten = expect_support::APP
-        .replace(
-            "ports: [{port: 8080}]",
-            "ports: [{port: 8080, endPort: 8080}]",
-        )
+        .replace("ports: [{port: 8080}]", "ports: [{port: 8080, endPort: 8080}]")
         .replace(
             "- to: [{ipBlock: {cidr: 203.0.113.0/24}}]",
             "- to: [{ipBlock: {cidr: 203.0.113.0/25}}, {ipBlock: {cidr: 203.0.113.128/25}}]",

@@ -61,10 +61,7 @@ fn admin_policy_is_converted() {
     );
     assert!(matches!(&policy.subject, AdminSubject::Pods { .. }));
     let rule = &policy.ingress[0];
-    assert_eq!(
-        (rule.name.as_str(), rule.action),
-        ("deny-dev", AdminAction::Deny)
-    );
+    assert_eq!((rule.name.as_str(), rule.action), ("deny-dev", AdminAction::Deny));
     assert_eq!(rule.peers.len(), 2);
     assert!(matches!(rule.peers[0], AdminPeer::Namespaces(_)));
     assert!(matches!(rule.peers[1], AdminPeer::Pods { .. }));
@@ -103,10 +100,7 @@ fn admin_policy_is_converted() {
         (warning.code.as_str(), warning.severity),
         ("unsupported-peer", Severity::Warning)
     );
-    assert_eq!(
-        warning.location.field.as_deref(),
-        Some("spec.egress[0].to[1].nodes")
-    );
+    assert_eq!(warning.location.field.as_deref(), Some("spec.egress[0].to[1].nodes"));
     assert_eq!(warning.location.line, 28);
 }
 
@@ -114,11 +108,7 @@ fn admin_policy_is_converted() {
 fn admin_policies_sort_by_priority_then_name() {
     let yaml = [anp("c", "5"), anp("b", "20"), anp("a", "5")].join("---\n");
     let model = parse_yaml(&yaml);
-    let order: Vec<&str> = model
-        .admin_policies
-        .iter()
-        .map(|p| p.name.as_str())
-        .collect();
+    let order: Vec<&str> = model.admin_policies.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(order, ["a", "c", "b"]);
 }
 
@@ -134,8 +124,7 @@ fn admin_policy_validation() {
     assert_eq!(d.location.field.as_deref(), Some("spec.priority"));
     assert_eq!(d.location.line, 6);
     assert!(
-        d.message
-            .starts_with("AdminNetworkPolicy too-high: spec.priority: "),
+        d.message.starts_with("AdminNetworkPolicy too-high: spec.priority: "),
         "{}",
         d.message
     );
@@ -149,23 +138,13 @@ fn admin_policy_validation() {
         .diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error)
-        .map(|d| {
-            (
-                d.code.as_str(),
-                d.location.field.as_deref(),
-                d.location.line,
-            )
-        })
+        .map(|d| (d.code.as_str(), d.location.field.as_deref(), d.location.line))
         .collect();
     assert_eq!(
         errors,
         [
             ("invalid-object", Some("spec.ingress[0].action"), 13),
-            (
-                "invalid-end-port",
-                Some("spec.ingress[0].ports[2].portRange.end"),
-                22
-            ),
+            ("invalid-end-port", Some("spec.ingress[0].ports[2].portRange.end"), 22),
         ]
     );
 }
@@ -188,10 +167,7 @@ spec:
 
     let model = parse_yaml(&banp.replace("NAME", "other").replace("ACTION", "Allow"));
     assert!(model.baseline_policy.is_none());
-    assert_eq!(
-        model.diagnostics[0].location.field.as_deref(),
-        Some("metadata.name")
-    );
+    assert_eq!(model.diagnostics[0].location.field.as_deref(), Some("metadata.name"));
 
     let model = parse_yaml(&banp.replace("NAME", "default").replace("ACTION", "Pass"));
     assert!(model.baseline_policy.is_none(), "no Pass in a baseline");

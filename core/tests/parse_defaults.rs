@@ -40,10 +40,7 @@ fn default_namespace_is_an_option() {
     assert_clean(&model);
     assert_eq!(model.policies[0].namespace, "shop");
     assert_eq!(model.workloads[0].namespace, "other");
-    assert_eq!(
-        model.namespaces.keys().collect::<Vec<_>>(),
-        ["other", "shop"]
-    );
+    assert_eq!(model.namespaces.keys().collect::<Vec<_>>(), ["other", "shop"]);
 }
 
 #[test]
@@ -131,7 +128,8 @@ spec:
     );
     assert_eq!(policy.egress.as_ref().map(Vec::len), Some(1));
     // An empty egress list does not add Egress.
-    let model = parse_yaml("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\nspec:\n  egress: []\n");
+    let model =
+        parse_yaml("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\nspec:\n  egress: []\n");
     assert!(model.policies[0].egress.is_none());
 }
 
@@ -229,16 +227,8 @@ apiVersion: v1\nkind: Pod\nmetadata: {{name: p, labels: {{app: x}}}}\nspec:\n  i
         ],
         "unnamed ports are left out; sorted"
     );
-    let pod = model
-        .workloads
-        .iter()
-        .find(|w| w.kind == WorkloadKind::Pod)
-        .unwrap();
-    assert_eq!(
-        pod.named_ports.len(),
-        1,
-        "init container ports do not count"
-    );
+    let pod = model.workloads.iter().find(|w| w.kind == WorkloadKind::Pod).unwrap();
+    assert_eq!(pod.named_ports.len(), 1, "init container ports do not count");
     let pod_line = yaml[..yaml.find("apiVersion: v1\nkind: Pod").unwrap()]
         .matches('\n')
         .count()
@@ -267,10 +257,7 @@ fn origins_point_at_the_document() {
     let model = parse_yaml(yaml);
     assert_clean(&model);
     let a = &model.workloads[0].origin;
-    assert_eq!(
-        (a.path.as_str(), a.document, a.line, a.item),
-        ("test.yaml", 0, 4, None)
-    );
+    assert_eq!((a.path.as_str(), a.document, a.line, a.item), ("test.yaml", 0, 4, None));
     let b = &model.workloads[1].origin;
     assert_eq!((b.document, b.line), (1, 8));
 }

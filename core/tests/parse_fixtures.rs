@@ -17,23 +17,14 @@ fn fixtures() -> PathBuf {
 /// Every YAML/JSON file under `dir`, in sorted order, with paths relative to the fixtures.
 fn read_dir(dir: &str) -> Vec<SourceFile> {
     fn walk(root: &Path, dir: &Path, out: &mut Vec<SourceFile>) {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
         entries.sort();
         for path in entries {
             if path.is_dir() {
                 walk(root, &path, out);
-            } else if matches!(
-                path.extension().and_then(|e| e.to_str()),
-                Some("yaml" | "yml" | "json")
-            ) {
+            } else if matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")) {
                 let name = path.strip_prefix(root).unwrap().display().to_string();
-                out.push(SourceFile::new(
-                    name,
-                    std::fs::read_to_string(&path).unwrap(),
-                ));
+                out.push(SourceFile::new(name, std::fs::read_to_string(&path).unwrap()));
             }
         }
     }
@@ -78,19 +69,11 @@ fn every_fixture_directory_parses() {
     for dir in &dirs {
         let model = parse_dir(dir);
         if !noisy.contains(&dir.as_str()) {
-            assert!(
-                model.diagnostics.is_empty(),
-                "{dir}: {:#?}",
-                model.diagnostics
-            );
+            assert!(model.diagnostics.is_empty(), "{dir}: {:#?}", model.diagnostics);
         }
         assert!(!model.workloads.is_empty(), "{dir}");
         for w in &model.workloads {
-            assert!(
-                model.namespaces.contains_key(&w.namespace),
-                "{dir}: {}",
-                w.id
-            );
+            assert!(model.namespaces.contains_key(&w.namespace), "{dir}: {}", w.id);
         }
     }
 }
@@ -112,7 +95,9 @@ fn bad_netpols_invalid_cidr() {
         Some("spec.ingress[2].from[0].ipBlock.cidr")
     );
     assert!(
-        d.message.starts_with("NetworkPolicy default/shippingservice-netpol: spec.ingress[2].from[0].ipBlock.cidr: invalid CIDR \"A\""),
+        d.message.starts_with(
+            "NetworkPolicy default/shippingservice-netpol: spec.ingress[2].from[0].ipBlock.cidr: invalid CIDR \"A\""
+        ),
         "{}",
         d.message
     );
@@ -143,11 +128,7 @@ fn bad_netpols_ip_block_with_selector() {
     let model = bad_netpols("subdir3");
     assert_eq!(
         found(&model),
-        [(
-            "ipblock-with-selector",
-            "bad_netpols/subdir3/netpols.yaml",
-            9
-        )]
+        [("ipblock-with-selector", "bad_netpols/subdir3/netpols.yaml", 9)]
     );
     assert_eq!(
         model.diagnostics[0].location.field.as_deref(),
@@ -158,10 +139,7 @@ fn bad_netpols_ip_block_with_selector() {
 #[test]
 fn bad_netpols_empty_peer() {
     let model = bad_netpols("subdir4");
-    assert_eq!(
-        found(&model),
-        [("empty-peer", "bad_netpols/subdir4/netpols.yaml", 9)]
-    );
+    assert_eq!(found(&model), [("empty-peer", "bad_netpols/subdir4/netpols.yaml", 9)]);
     assert_eq!(
         model.diagnostics[0].location.field.as_deref(),
         Some("spec.ingress[0].from[0]")
@@ -173,11 +151,7 @@ fn bad_netpols_named_ports_are_valid_for_the_api() {
     // `port: abc` is a valid IANA name; on an ipBlock peer it can never match (lint's job).
     for subdir in ["subdir5", "subdir6"] {
         let model = bad_netpols(subdir);
-        assert!(
-            model.diagnostics.is_empty(),
-            "{subdir}: {:#?}",
-            model.diagnostics
-        );
+        assert!(model.diagnostics.is_empty(), "{subdir}: {:#?}", model.diagnostics);
         assert_eq!(model.policies.len(), 1);
     }
 }
@@ -227,10 +201,7 @@ fn json_pod_and_namespace_lists_with_named_ports() {
     assert!(model.diagnostics.is_empty(), "{:#?}", model.diagnostics);
     assert_eq!(model.workloads.len(), 21);
     assert_eq!(model.namespaces.len(), 8);
-    assert_eq!(
-        model.namespaces["default"].labels["unique-label"],
-        "defaultNameSpace"
-    );
+    assert_eq!(model.namespaces["default"].labels["unique-label"], "defaultNameSpace");
     let dns = model
         .workloads
         .iter()
@@ -289,11 +260,7 @@ fn acs_security_demos_has_a_non_kubernetes_json() {
     let model = parse_dir("acs-security-demos");
     assert_eq!(
         found(&model),
-        [(
-            "not-kubernetes",
-            "acs-security-demos/connlist_output.json",
-            1
-        )]
+        [("not-kubernetes", "acs-security-demos/connlist_output.json", 1)]
     );
     assert_eq!(model.workloads.len(), 11);
     assert_eq!(model.policies.len(), 14);
@@ -384,8 +351,7 @@ fn big_pod_list_with_many_namespaces() {
     let model = parse_dir("ipblockstest");
     assert!(model.diagnostics.is_empty(), "{:#?}", model.diagnostics);
     assert_eq!(model.workloads.len(), 22);
-    let kinds: std::collections::BTreeSet<WorkloadKind> =
-        model.workloads.iter().map(|w| w.kind).collect();
+    let kinds: std::collections::BTreeSet<WorkloadKind> = model.workloads.iter().map(|w| w.kind).collect();
     assert_eq!(
         kinds.into_iter().collect::<Vec<_>>(),
         [WorkloadKind::DaemonSet, WorkloadKind::ReplicaSet]

@@ -85,13 +85,7 @@ items:
     let codes: Vec<(&str, Option<&str>, usize)> = model
         .diagnostics
         .iter()
-        .map(|d| {
-            (
-                d.code.as_str(),
-                d.location.field.as_deref(),
-                d.location.line,
-            )
-        })
+        .map(|d| (d.code.as_str(), d.location.field.as_deref(), d.location.line))
         .collect();
     assert_eq!(
         codes,
@@ -133,7 +127,8 @@ items:
     );
     assert_eq!(d.location.line, 13);
     assert!(
-        d.message.starts_with("NetworkPolicy shop/bad: spec.ingress[0].from[0].ipBlock.cidr: invalid CIDR \"10.0.0/8\""),
+        d.message
+            .starts_with("NetworkPolicy shop/bad: spec.ingress[0].from[0].ipBlock.cidr: invalid CIDR \"10.0.0/8\""),
         "{}",
         d.message
     );
@@ -199,21 +194,14 @@ fn pods_of_one_replica_set_fold_into_it() {
     assert!(model.diagnostics.is_empty(), "{:#?}", model.diagnostics);
     assert_eq!(
         ids(&model),
-        [
-            "shop/Pod/helper",
-            "shop/Pod/static-node1",
-            "shop/ReplicaSet/web-7d4b9c"
-        ]
+        ["shop/Pod/helper", "shop/Pod/static-node1", "shop/ReplicaSet/web-7d4b9c"]
     );
     let web = &model.workloads[2];
     assert_eq!(web.kind, WorkloadKind::ReplicaSet);
     assert_eq!(web.name, "web-7d4b9c");
     assert!(web.replicated);
     assert_eq!(web.labels["app"], "web");
-    assert_eq!(
-        web.named_ports[0].name, "http",
-        "the first pod represents the owner"
-    );
+    assert_eq!(web.named_ports[0].name, "http", "the first pod represents the owner");
     assert_eq!(web.origin.item, Some(0));
     assert!(!model.workloads[0].replicated, "a bare Pod");
 }
@@ -241,11 +229,7 @@ spec:
         ],
         &Options::default(),
     );
-    let web = model
-        .workloads
-        .iter()
-        .find(|w| w.name.starts_with("web"))
-        .unwrap();
+    let web = model.workloads.iter().find(|w| w.name.starts_with("web")).unwrap();
     assert_eq!(web.id, "shop/ReplicaSet/web-7d4b9c");
     assert_eq!(web.labels["from"], "replicaset");
     assert!(web.named_ports.is_empty());
@@ -271,11 +255,7 @@ spec:
     assert!(model.diagnostics.is_empty(), "{:#?}", model.diagnostics);
     assert_eq!(
         ids(&model),
-        [
-            "shop/Deployment/web",
-            "shop/Pod/helper",
-            "shop/Pod/static-node1"
-        ]
+        ["shop/Deployment/web", "shop/Pod/helper", "shop/Pod/static-node1"]
     );
     assert_eq!(model.workloads[0].labels["from"], "deployment");
     assert!(model.workloads[0].replicated);

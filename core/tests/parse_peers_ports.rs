@@ -27,9 +27,9 @@ fn selector(matches: &str) -> Selector {
 }
 
 fn set(cidrs: &[&str]) -> IpSet {
-    cidrs.iter().fold(IpSet::empty(), |acc, c| {
-        acc.union(&IpSet::parse_cidr(c).unwrap())
-    })
+    cidrs
+        .iter()
+        .fold(IpSet::empty(), |acc, c| acc.union(&IpSet::parse_cidr(c).unwrap()))
 }
 
 #[test]
@@ -71,9 +71,7 @@ fn both_selectors_in_one_peer_are_anded() {
         rules[0].peers,
         Some(vec![Peer::Pods {
             namespaces: NamespaceScope::Matching(selector(r#"{"matchLabels":{"team":"a"}}"#)),
-            pods: selector(
-                r#"{"matchExpressions":[{"key":"tier","operator":"NotIn","values":["db"]}]}"#
-            ),
+            pods: selector(r#"{"matchExpressions":[{"key":"tier","operator":"NotIn","values":["db"]}]}"#),
         }])
     );
 }
@@ -90,33 +88,19 @@ fn absent_or_empty_from_matches_every_peer() {
 
 #[test]
 fn ip_block_carves_excepts_v4() {
-    let rules = ingress(
-        "  - from:\n    - ipBlock:\n        cidr: 0.0.0.0/0\n        except: [10.0.0.0/8, 192.168.1.0/24]\n",
-    );
-    let Some(peers) = &rules[0].peers else {
-        panic!()
-    };
-    let Peer::IpBlock {
-        cidr,
-        except,
-        set: got,
-    } = &peers[0]
-    else {
+    let rules =
+        ingress("  - from:\n    - ipBlock:\n        cidr: 0.0.0.0/0\n        except: [10.0.0.0/8, 192.168.1.0/24]\n");
+    let Some(peers) = &rules[0].peers else { panic!() };
+    let Peer::IpBlock { cidr, except, set: got } = &peers[0] else {
         panic!("{peers:?}")
     };
     assert_eq!(cidr, "0.0.0.0/0");
-    assert_eq!(
-        except,
-        &["10.0.0.0/8".to_string(), "192.168.1.0/24".to_string()]
-    );
+    assert_eq!(except, &["10.0.0.0/8".to_string(), "192.168.1.0/24".to_string()]);
     assert_eq!(
         got,
         &set(&["0.0.0.0/0"]).difference(&set(&["10.0.0.0/8", "192.168.1.0/24"]))
     );
-    assert_eq!(
-        got.to_string(),
-        "0.0.0.0/0 except 10.0.0.0/8, 192.168.1.0/24"
-    );
+    assert_eq!(got.to_string(), "0.0.0.0/0 except 10.0.0.0/8, 192.168.1.0/24");
 }
 
 #[test]
@@ -124,16 +108,11 @@ fn ip_block_carves_excepts_v6_and_drops_host_bits() {
     let rules = ingress(
         "  - from:\n    - ipBlock: {cidr: '2001:db8::1/32', except: ['2001:db8:ff::/48']}\n    - ipBlock: {cidr: 10.1.2.3/16}\n",
     );
-    let Some(peers) = &rules[0].peers else {
-        panic!()
-    };
+    let Some(peers) = &rules[0].peers else { panic!() };
     let Peer::IpBlock { set: v6, .. } = &peers[0] else {
         panic!()
     };
-    assert_eq!(
-        v6,
-        &set(&["2001:db8::/32"]).difference(&set(&["2001:db8:ff::/48"]))
-    );
+    assert_eq!(v6, &set(&["2001:db8::/32"]).difference(&set(&["2001:db8:ff::/48"])));
     assert!(!v6.contains_addr("2001:db8:ff::1".parse().unwrap()));
     assert!(v6.contains_addr("2001:db8:fe::1".parse().unwrap()));
     let Peer::IpBlock { set: v4, .. } = &peers[1] else {
@@ -181,9 +160,6 @@ fn egress_rules_use_to() {
     let policy = &model.policies[0];
     assert!(policy.ingress.is_none());
     let rule = &policy.egress.as_ref().unwrap()[0];
-    assert!(matches!(
-        &rule.peers.as_deref(),
-        Some([Peer::IpBlock { .. }])
-    ));
+    assert!(matches!(&rule.peers.as_deref(), Some([Peer::IpBlock { .. }])));
     assert_eq!(rule.ports[0].protocol, Protocol::Udp);
 }

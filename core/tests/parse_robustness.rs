@@ -42,18 +42,18 @@ fn empty_input() {
         "null\n",
     ] {
         let model = parse_text("empty.yaml", text);
-        assert!(
-            model.diagnostics.is_empty(),
-            "{text:?}: {:#?}",
-            model.diagnostics
-        );
+        assert!(model.diagnostics.is_empty(), "{text:?}: {:#?}", model.diagnostics);
         assert!(model.skipped.is_empty());
     }
 }
 
 #[test]
 fn syntax_error_between_good_documents() {
-    let text = format!("{}---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: broken\n  labels: {{app: [x}}\n---\n{}", pod("a"), pod("b"));
+    let text = format!(
+        "{}---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: broken\n  labels: {{app: [x}}\n---\n{}",
+        pod("a"),
+        pod("b")
+    );
     let model = parse_text("stream.yaml", &text);
     let names: Vec<&str> = model.workloads.iter().map(|w| w.name.as_str()).collect();
     assert_eq!(names, ["a", "b"]);
@@ -84,8 +84,7 @@ fn unclosed_quote_swallows_only_its_document() {
 
 #[test]
 fn documents_that_are_not_kubernetes_objects() {
-    let text =
-        "- a\n- b\n---\njust text\n---\nname: no kind here\n---\nkind: Pod\nmetadata: {name: p}\n";
+    let text = "- a\n- b\n---\njust text\n---\nname: no kind here\n---\nkind: Pod\nmetadata: {name: p}\n";
     let model = parse_text("odd.yaml", text);
     assert_eq!(
         found(&model),
@@ -106,18 +105,12 @@ fn documents_that_are_not_kubernetes_objects() {
         "{}",
         model.diagnostics[3].message
     );
-    assert!(model
-        .diagnostics
-        .iter()
-        .all(|d| d.severity == Severity::Error));
+    assert!(model.diagnostics.iter().all(|d| d.severity == Severity::Error));
 }
 
 #[test]
 fn json_that_is_not_kubernetes() {
-    let model = parse_text(
-        "out.json",
-        r#"[{"src": "a", "dst": "b", "conn": "TCP 80"}]"#,
-    );
+    let model = parse_text("out.json", r#"[{"src": "a", "dst": "b", "conn": "TCP 80"}]"#);
     assert_eq!(found(&model), [("not-kubernetes", 1)]);
     let model = parse_text(
         "bad.json",
@@ -166,17 +159,11 @@ fn binary_looking_garbage() {
     let garbage: String = (0u8..=255).cycle().take(4096).map(char::from).collect();
     let model = parse_text("garbage.bin", &garbage);
     assert!(!model.diagnostics.is_empty());
-    assert!(model
-        .diagnostics
-        .iter()
-        .all(|d| d.severity == Severity::Error));
+    assert!(model.diagnostics.iter().all(|d| d.severity == Severity::Error));
     let model = parse_text("nul.yaml", "kind: Pod\u{0}\u{1}\u{2}\napiVersion: v1\n");
     assert_eq!(model.diagnostics.len(), 1);
     assert_eq!(model.diagnostics[0].code, "yaml-syntax");
-    let model = parse_text(
-        "tabs.yaml",
-        "apiVersion: v1\nkind: Pod\nmetadata:\n\tname: x\n",
-    );
+    let model = parse_text("tabs.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n\tname: x\n");
     assert_eq!(found(&model), [("yaml-syntax", 4)]);
 }
 
@@ -195,10 +182,7 @@ fn alias_bomb(kind_line: &str) -> String {
 fn alias_bomb_errors_quickly() {
     let start = Instant::now();
     // Not a modelled kind: skipped without expanding anything.
-    let model = parse_text(
-        "bomb.yaml",
-        &alias_bomb("apiVersion: v1\nkind: ConfigMap\n"),
-    );
+    let model = parse_text("bomb.yaml", &alias_bomb("apiVersion: v1\nkind: ConfigMap\n"));
     assert_eq!(model.skipped["v1/ConfigMap"].count, 1);
     assert!(model.diagnostics.is_empty());
     // No kind at all: the sniffer skips aliases without expanding them.
@@ -224,30 +208,20 @@ fn alias_bomb_errors_quickly() {
     assert!(model.workloads.is_empty());
     // serde points at the aliased node (line 12), the field names `metadata.labels`.
     assert_eq!(found(&model), [("invalid-object", 12)]);
-    assert_eq!(
-        model.diagnostics[0].location.field.as_deref(),
-        Some("metadata.labels")
-    );
-    assert!(
-        start.elapsed() < Duration::from_secs(5),
-        "took {:?}",
-        start.elapsed()
-    );
+    assert_eq!(model.diagnostics[0].location.field.as_deref(), Some("metadata.labels"));
+    assert!(start.elapsed() < Duration::from_secs(5), "took {:?}", start.elapsed());
 }
 
 #[test]
 fn ten_thousand_aliases() {
-    let mut text = String::from("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels: &l {app: x}\nspec:\n  containers:\n");
+    let mut text =
+        String::from("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels: &l {app: x}\nspec:\n  containers:\n");
     for i in 0..10_000 {
         writeln!(text, "  - {{name: c{i}, env: [*l, *l, *l, *l, *l]}}").unwrap();
     }
     let start = Instant::now();
     let model = parse_text("aliases.yaml", &text);
-    assert!(
-        start.elapsed() < Duration::from_secs(10),
-        "took {:?}",
-        start.elapsed()
-    );
+    assert!(start.elapsed() < Duration::from_secs(10), "took {:?}", start.elapsed());
     // Either read (aliases are legal) or rejected with a located error; never a hang.
     assert!(model.workloads.len() + model.diagnostics.len() >= 1);
 }
@@ -288,11 +262,7 @@ fn skipped_kinds_are_counted_with_a_few_examples() {
     let keys: Vec<&str> = model.skipped.keys().map(String::as_str).collect();
     assert_eq!(
         keys,
-        [
-            "example.com/v1/Widget",
-            "route.openshift.io/v1/Route",
-            "v1/ConfigMap"
-        ]
+        ["example.com/v1/Widget", "route.openshift.io/v1/Route", "v1/ConfigMap"]
     );
     let cms = &model.skipped["v1/ConfigMap"];
     assert_eq!(cms.count, 7);
@@ -300,10 +270,7 @@ fn skipped_kinds_are_counted_with_a_few_examples() {
     assert_eq!(cms.examples[1].line, 6);
     assert_eq!(cms.examples[1].document, 1);
     let object = cms.examples[1].object.as_ref().unwrap();
-    assert_eq!(
-        (object.namespace.as_str(), object.name.as_str()),
-        ("ns", "cm1")
-    );
+    assert_eq!((object.namespace.as_str(), object.name.as_str()), ("ns", "cm1"));
 }
 
 #[test]
@@ -313,25 +280,16 @@ fn removed_api_versions_warn_and_are_skipped() {
     assert!(model.workloads.is_empty());
     assert_eq!(
         found(&model),
-        [
-            ("unsupported-api-version", 1),
-            ("unsupported-api-version", 5)
-        ]
+        [("unsupported-api-version", 1), ("unsupported-api-version", 5)]
     );
-    assert!(model
-        .diagnostics
-        .iter()
-        .all(|d| d.severity == Severity::Warning));
+    assert!(model.diagnostics.iter().all(|d| d.severity == Severity::Warning));
     assert_eq!(model.skipped["extensions/v1beta1/Deployment"].count, 1);
 }
 
 #[test]
 fn kind_and_api_version_mismatch_is_reported() {
     // `kind: Pod` with `apiVersion: apps/v1` is not something we model.
-    let model = parse_text(
-        "x.yaml",
-        "apiVersion: apps/v1\nkind: Pod\nmetadata: {name: p}\n",
-    );
+    let model = parse_text("x.yaml", "apiVersion: apps/v1\nkind: Pod\nmetadata: {name: p}\n");
     assert!(model.workloads.is_empty());
     assert_eq!(found(&model), [("unsupported-api-version", 1)]);
 }
@@ -362,9 +320,5 @@ fn big_files_parse_in_reasonable_time() {
     assert_eq!(model.workloads.len(), 2000);
     assert_eq!(model.namespaces.len(), 10);
     // Generous: debug builds on slow CI machines.
-    assert!(
-        start.elapsed() < Duration::from_secs(20),
-        "took {:?}",
-        start.elapsed()
-    );
+    assert!(start.elapsed() < Duration::from_secs(20), "took {:?}", start.elapsed());
 }

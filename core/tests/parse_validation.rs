@@ -53,11 +53,7 @@ fn single_error(yaml: &str) -> Diagnostic {
     assert_eq!(d.location.document, 0);
     let object = d.location.object.as_ref().expect("the object is named");
     assert_eq!(
-        (
-            object.kind.as_str(),
-            object.namespace.as_str(),
-            object.name.as_str()
-        ),
+        (object.kind.as_str(), object.namespace.as_str(), object.name.as_str()),
         ("NetworkPolicy", "shop", "p")
     );
     d
@@ -69,8 +65,7 @@ fn check(peer: &str, port: &str, code: &str, field: &str, line: usize) -> Diagno
     assert_eq!(d.location.field.as_deref(), Some(field), "{d}");
     assert_eq!(d.location.line, line, "{d}");
     assert!(
-        d.message
-            .starts_with(&format!("NetworkPolicy shop/p: {field}: ")),
+        d.message.starts_with(&format!("NetworkPolicy shop/p: {field}: ")),
         "{}",
         d.message
     );
@@ -97,9 +92,8 @@ fn invalid_cidr() {
         11,
     );
     assert!(
-        d.message.starts_with(
-            "NetworkPolicy shop/p: spec.ingress[0].from[1].ipBlock.cidr: invalid CIDR \"10.0.0/8\""
-        ),
+        d.message
+            .starts_with("NetworkPolicy shop/p: spec.ingress[0].from[1].ipBlock.cidr: invalid CIDR \"10.0.0/8\""),
         "{}",
         d.message
     );
@@ -202,40 +196,16 @@ fn invalid_ports() {
     assert!(d.message.contains("at least one letter"), "{}", d.message);
     check(PEER_OK, "port: HTTP", "invalid-port", field, 13);
     check(PEER_OK, "port: my--port", "invalid-port", field, 13);
-    check(
-        PEER_OK,
-        "port: a-very-long-port-name",
-        "invalid-port",
-        field,
-        13,
-    );
+    check(PEER_OK, "port: a-very-long-port-name", "invalid-port", field, 13);
 }
 
 #[test]
 fn invalid_end_ports() {
     let field = "spec.ingress[0].ports[0].endPort";
-    check(
-        PEER_OK,
-        "{port: 90, endPort: 80}",
-        "invalid-end-port",
-        field,
-        13,
-    );
-    check(
-        PEER_OK,
-        "{port: http, endPort: 80}",
-        "invalid-end-port",
-        field,
-        13,
-    );
+    check(PEER_OK, "{port: 90, endPort: 80}", "invalid-end-port", field, 13);
+    check(PEER_OK, "{port: http, endPort: 80}", "invalid-end-port", field, 13);
     check(PEER_OK, "{endPort: 80}", "invalid-end-port", field, 13);
-    check(
-        PEER_OK,
-        "{port: 80, endPort: 65536}",
-        "invalid-end-port",
-        field,
-        13,
-    );
+    check(PEER_OK, "{port: 80, endPort: 65536}", "invalid-end-port", field, 13);
 }
 
 #[test]
@@ -294,13 +264,7 @@ fn invalid_names_and_missing_names() {
     let found: Vec<(&str, Option<&str>, usize)> = model
         .diagnostics
         .iter()
-        .map(|d| {
-            (
-                d.code.as_str(),
-                d.location.field.as_deref(),
-                d.location.line,
-            )
-        })
+        .map(|d| (d.code.as_str(), d.location.field.as_deref(), d.location.line))
         .collect();
     assert_eq!(
         found,
@@ -336,10 +300,7 @@ metadata:
     assert_eq!(model.workloads.len(), 1);
     let d = &model.diagnostics[0];
     assert_eq!(d.code, "invalid-label");
-    assert_eq!(
-        d.location.field.as_deref(),
-        Some("spec.template.metadata.labels")
-    );
+    assert_eq!(d.location.field.as_deref(), Some("spec.template.metadata.labels"));
     assert_eq!(d.location.line, 10);
     assert_eq!(model.diagnostics.len(), 1);
 }
@@ -368,13 +329,7 @@ spec:
     let found: Vec<(&str, Option<&str>, usize)> = model
         .diagnostics
         .iter()
-        .map(|d| {
-            (
-                d.code.as_str(),
-                d.location.field.as_deref(),
-                d.location.line,
-            )
-        })
+        .map(|d| (d.code.as_str(), d.location.field.as_deref(), d.location.line))
         .collect();
     assert_eq!(
         found,
@@ -406,28 +361,14 @@ spec:
     let found: Vec<(&str, Option<&str>, usize)> = model
         .diagnostics
         .iter()
-        .map(|d| {
-            (
-                d.code.as_str(),
-                d.location.field.as_deref(),
-                d.location.line,
-            )
-        })
+        .map(|d| (d.code.as_str(), d.location.field.as_deref(), d.location.line))
         .collect();
     assert_eq!(
         found,
         [
             ("invalid-port", Some("spec.containers[0].ports[0].name"), 9),
-            (
-                "invalid-port",
-                Some("spec.containers[1].ports[0].containerPort"),
-                12
-            ),
-            (
-                "invalid-protocol",
-                Some("spec.containers[1].ports[1].protocol"),
-                13
-            ),
+            ("invalid-port", Some("spec.containers[1].ports[0].containerPort"), 12),
+            ("invalid-protocol", Some("spec.containers[1].ports[1].protocol"), 13),
         ]
     );
 }
@@ -437,10 +378,7 @@ fn duplicates_keep_the_first() {
     let first = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: shop}\nspec: {podSelector: {}}\n";
     let second = "# again\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: shop}\nspec: {podSelector: {matchLabels: {app: x}}}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shop}\n";
     let model = parse(
-        &[
-            SourceFile::new("a.yaml", first),
-            SourceFile::new("b.yaml", second),
-        ],
+        &[SourceFile::new("a.yaml", first), SourceFile::new("b.yaml", second)],
         &Options::default(),
     );
     assert_eq!(model.policies.len(), 1);
@@ -448,28 +386,16 @@ fn duplicates_keep_the_first() {
         model.policies[0].pod_selector.is_everything(),
         "the first definition is kept"
     );
-    assert_eq!(
-        model.workloads.len(),
-        1,
-        "a Pod of the same name is another object"
-    );
+    assert_eq!(model.workloads.len(), 1, "a Pod of the same name is another object");
     assert_eq!(model.diagnostics.len(), 1);
     let d = &model.diagnostics[0];
     assert_eq!(d.code, "duplicate-object");
     assert_eq!(
-        (
-            d.location.path.as_str(),
-            d.location.line,
-            d.location.document
-        ),
+        (d.location.path.as_str(), d.location.line, d.location.document),
         ("b.yaml", 3, 0)
     );
     assert!(d.message.contains("a.yaml:1 (document 0)"), "{}", d.message);
-    assert!(
-        d.message.starts_with("NetworkPolicy shop/p: "),
-        "{}",
-        d.message
-    );
+    assert!(d.message.starts_with("NetworkPolicy shop/p: "), "{}", d.message);
 }
 
 #[test]

@@ -17,13 +17,7 @@ fn shop_with_findings() -> Report {
     head.extend(file(
         "k8s/extra policies.yaml",
         &[
-            allow(
-                "shop",
-                "ghost",
-                "ghost",
-                "[{podSelector: {}}]",
-                "[{port: 80}]",
-            ),
+            allow("shop", "ghost", "ghost", "[{podSelector: {}}]", "[{port: 80}]"),
             allow(
                 "shop",
                 "bad-cidr",
@@ -57,8 +51,7 @@ fn sarif_shape() {
         .iter()
         .map(|r| {
             assert!(r["shortDescription"]["text"].is_string());
-            assert!(["error", "warning", "note"]
-                .contains(&r["defaultConfiguration"]["level"].as_str().unwrap()));
+            assert!(["error", "warning", "note"].contains(&r["defaultConfiguration"]["level"].as_str().unwrap()));
             r["id"].as_str().unwrap()
         })
         .collect();
@@ -75,19 +68,12 @@ fn sarif_shape() {
     }
     let results = runs[0]["results"].as_array().unwrap();
     let diff = report.diff.as_ref().unwrap();
-    let head_diagnostics = report
-        .diagnostics
-        .iter()
-        .filter(|d| d.side == Side::Head)
-        .count();
+    let head_diagnostics = report.diagnostics.iter().filter(|d| d.side == Side::Head).count();
     let reachability = results
         .iter()
         .filter(|r| r["ruleId"].as_str().unwrap().starts_with("reachability-"))
         .count();
-    assert_eq!(
-        results.len(),
-        report.lint.len() + head_diagnostics + reachability
-    );
+    assert_eq!(results.len(), report.lint.len() + head_diagnostics + reachability);
     // One result per rule and workload, together covering every change.
     let covered: u64 = results
         .iter()
@@ -96,10 +82,7 @@ fn sarif_shape() {
         .sum();
     assert_eq!(covered as usize, diff.exposures() + diff.breakages());
     let mut keys = BTreeSet::new();
-    for r in results
-        .iter()
-        .filter(|r| r["properties"]["workload"].is_string())
-    {
+    for r in results.iter().filter(|r| r["properties"]["workload"].is_string()) {
         assert!(keys.insert((
             r["ruleId"].as_str().unwrap(),
             r["properties"]["workload"].as_str().unwrap()
@@ -116,10 +99,7 @@ fn sarif_shape() {
         for location in result["locations"].as_array().into_iter().flatten() {
             let physical = &location["physicalLocation"];
             let uri = physical["artifactLocation"]["uri"].as_str().unwrap();
-            assert!(
-                uri == "k8s/shop.yaml" || uri == "k8s/extra%20policies.yaml",
-                "{uri}"
-            );
+            assert!(uri == "k8s/shop.yaml" || uri == "k8s/extra%20policies.yaml", "{uri}");
             assert!(physical["region"]["startLine"].as_u64().unwrap() >= 1);
         }
     }
@@ -127,10 +107,7 @@ fn sarif_shape() {
     // The exposure into the database points at the database's Deployment and names the sources.
     let db = results
         .iter()
-        .find(|r| {
-            r["ruleId"] == sarif::EXPOSURE_RULE
-                && r["properties"]["workload"] == "shop/Deployment/db"
-        })
+        .find(|r| r["ruleId"] == sarif::EXPOSURE_RULE && r["properties"]["workload"] == "shop/Deployment/db")
         .unwrap();
     assert_eq!(db["level"], "warning");
     assert_eq!(db["properties"]["changes"], "4");
@@ -148,19 +125,13 @@ fn sarif_shape() {
         .as_u64()
         .unwrap();
     let shop_text = &shop().1[0].text;
-    let db_line = shop_text
-        .lines()
-        .position(|l| l.contains("name: db,"))
-        .unwrap() as u64;
+    let db_line = shop_text.lines().position(|l| l.contains("name: db,")).unwrap() as u64;
     assert!(
         line <= db_line + 1 && line + 3 >= db_line,
         "db at line {line}, expected near {}",
         db_line + 1
     );
-    let cidr = results
-        .iter()
-        .find(|r| r["ruleId"] == "invalid-cidr")
-        .unwrap();
+    let cidr = results.iter().find(|r| r["ruleId"] == "invalid-cidr").unwrap();
     assert_eq!(cidr["level"], "error");
 }
 
@@ -169,10 +140,7 @@ fn sarif_without_diff_has_only_findings() {
     let (_, head) = shop();
     let log: Value = serde_json::from_str(&sarif::render(&head_report(&head))).unwrap();
     for result in log["runs"][0]["results"].as_array().unwrap() {
-        assert!(!result["ruleId"]
-            .as_str()
-            .unwrap()
-            .starts_with("reachability-"));
+        assert!(!result["ruleId"].as_str().unwrap().starts_with("reachability-"));
     }
 }
 
@@ -227,10 +195,7 @@ fn csv_quoting() {
         records[0],
         ["from", "to", "before", "after", "added", "removed", "kind"]
     );
-    assert_eq!(
-        records.len(),
-        report.diff.as_ref().unwrap().changes.len() + 1
-    );
+    assert_eq!(records.len(), report.diff.as_ref().unwrap().changes.len() + 1);
     assert!(records.iter().all(|r| r.len() == 7));
     let api_to_web = records
         .iter()
@@ -238,13 +203,7 @@ fn csv_quoting() {
         .unwrap();
     assert_eq!(
         api_to_web[2..],
-        [
-            "",
-            "TCP 80,8080; UDP 53",
-            "TCP 80,8080; UDP 53",
-            "",
-            "exposure"
-        ]
+        ["", "TCP 80,8080; UDP 53", "TCP 80,8080; UDP 53", "", "exposure"]
     );
     assert!(
         out.contains(",\"TCP 80,8080; UDP 53\","),
@@ -264,10 +223,7 @@ fn csv_quoting() {
     let hostile = hostile_report();
     let records = read_csv(&csv::render_diff(&hostile));
     assert!(records.iter().all(|r| r.len() == 7));
-    assert!(
-        records.iter().any(|r| r[1].ends_with(HOSTILE)),
-        "{records:?}"
-    );
+    assert!(records.iter().any(|r| r[1].ends_with(HOSTILE)), "{records:?}");
     assert_eq!(escape::csv_field("a\"b\nc"), "\"a\"\"b\nc\"");
 }
 
@@ -282,15 +238,7 @@ fn json_report_and_analysis_contract() {
         serde_json::from_str::<Value>(&compact).unwrap(),
         "pretty and compact agree"
     );
-    for key in [
-        "summary",
-        "analysis",
-        "diff",
-        "diagnostics",
-        "lint",
-        "skipped",
-        "notes",
-    ] {
+    for key in ["summary", "analysis", "diff", "diagnostics", "lint", "skipped", "notes"] {
         assert!(value.get(key).is_some(), "missing {key}");
     }
     assert_eq!(value["summary"]["exposures"], report.summary.exposures);
@@ -316,16 +264,11 @@ fn text_output() {
         "{out}"
     );
     assert!(
-        out.contains(
-            "  shop/Deployment/cache (new workload)\n    -> 2 external ranges (0.0.0.0/0 and ::/0)"
-        ),
+        out.contains("  shop/Deployment/cache (new workload)\n    -> 2 external ranges (0.0.0.0/0 and ::/0)"),
         "{out}"
     );
     assert!(out.contains("  FROM "), "{out}");
-    assert!(
-        !out.contains('`') && !out.contains("**"),
-        "no markup: {out}"
-    );
+    assert!(!out.contains('`') && !out.contains("**"), "no markup: {out}");
     assert!(out.ends_with('\n') && !out.ends_with("\n\n"));
 
     let connections = text::render_connections(&report);
@@ -340,18 +283,10 @@ fn text_output() {
         "{connections}"
     );
     // Workloads (by id) first, then external ranges.
-    let firsts: Vec<&str> = lines
-        .iter()
-        .map(|l| l.split(" => ").next().unwrap())
-        .collect();
-    let first_external = firsts
-        .iter()
-        .position(|f| f.starts_with("external:"))
-        .unwrap();
+    let firsts: Vec<&str> = lines.iter().map(|l| l.split(" => ").next().unwrap()).collect();
+    let first_external = firsts.iter().position(|f| f.starts_with("external:")).unwrap();
     assert!(firsts[..first_external].windows(2).all(|w| w[0] <= w[1]));
-    assert!(firsts[first_external..]
-        .iter()
-        .all(|f| f.starts_with("external:")));
+    assert!(firsts[first_external..].iter().all(|f| f.starts_with("external:")));
 
     // Names cannot reach the terminal as control sequences.
     let hostile = text::render(&hostile_report());
@@ -365,19 +300,13 @@ fn dot_graph() {
     let out = dot::render(&diff_report(&base, &head));
     assert!(out.starts_with("digraph netreach {\n") && out.ends_with("}\n"));
     assert_eq!(out.matches('{').count(), out.matches('}').count());
-    assert!(
-        out.contains("subgraph cluster_0 {\n    label=\"shop\";"),
-        "{out}"
-    );
+    assert!(out.contains("subgraph cluster_0 {\n    label=\"shop\";"), "{out}");
     assert!(out.contains("label=\"team-a\""));
     assert!(
         out.contains("label=\"0.0.0.0/0\", shape=ellipse, style=dashed"),
         "{out}"
     );
-    assert!(
-        out.contains("label=\"+TCP 5432\", color=darkgreen"),
-        "{out}"
-    );
+    assert!(out.contains("label=\"+TCP 5432\", color=darkgreen"), "{out}");
     assert!(
         out.contains("label=\"−TCP 8080\", color=red, fontcolor=red, style=dashed"),
         "{out}"
@@ -390,11 +319,7 @@ fn dot_graph() {
     let hostile = dot::render(&hostile_report());
     for line in hostile.lines() {
         let unescaped = line.replace("\\\\", "").replace("\\\"", "");
-        assert_eq!(
-            unescaped.matches('"').count() % 2,
-            0,
-            "unbalanced quotes: {line}"
-        );
+        assert_eq!(unescaped.matches('"').count() % 2, 0, "unbalanced quotes: {line}");
     }
 }
 

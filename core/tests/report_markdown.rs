@@ -6,8 +6,8 @@ use netreach_core::report::markdown::{render, MarkdownOptions, DEFAULT_MAX_CHARS
 use netreach_core::report::Report;
 use netreach_core::SourceFile;
 use report_support::{
-    allow, assert_inert_markdown, big, deployment, diff_report, file, head_report, hostile_report,
-    namespace, shop, HOSTILE,
+    allow, assert_inert_markdown, big, deployment, diff_report, file, head_report, hostile_report, namespace, shop,
+    HOSTILE,
 };
 
 fn md(report: &Report) -> String {
@@ -24,9 +24,7 @@ fn position(haystack: &str, needle: &str) -> usize {
 fn shop_diff_reads_top_down() {
     let (base, head) = shop();
     let out = md(&diff_report(&base, &head));
-    assert!(out.starts_with(
-        "## netreach: NetworkPolicy reachability changes\n\n⚠️ **This change newly allows"
-    ));
+    assert!(out.starts_with("## netreach: NetworkPolicy reachability changes\n\n⚠️ **This change newly allows"));
     assert!(out.contains("| 11 | 1 | 1 | 0 | 0 | 0 | 0 | 0 |"), "{out}");
     let order = [
         "### Newly allowed (exposure)",
@@ -80,14 +78,8 @@ fn exposure_from_outside_is_listed_before_same_namespace() {
         ),
     ]);
     let out = md(&diff_report(&docs(&[]), &head));
-    let external = position(
-        &out,
-        "- **`shop/Deployment/api`** ← external `0.0.0.0/0`: TCP 8443",
-    );
-    let same_namespace = position(
-        &out,
-        "- **`shop/Deployment/db`** ← `shop/Deployment/api`: TCP 5432",
-    );
+    let external = position(&out, "- **`shop/Deployment/api`** ← external `0.0.0.0/0`: TCP 8443");
+    let same_namespace = position(&out, "- **`shop/Deployment/db`** ← `shop/Deployment/api`: TCP 5432");
     assert!(external < same_namespace, "{out}");
     assert!(out.contains("(1 to or from outside the cluster)"), "{out}");
 }
@@ -104,9 +96,7 @@ fn marker_title_and_hint() {
             ..MarkdownOptions::default()
         },
     );
-    assert!(
-        out.starts_with("<!-- netreach:comment -->\n## netreach for \\<b\\>@&#8203;team\\</b\\>\n")
-    );
+    assert!(out.starts_with("<!-- netreach:comment -->\n## netreach for \\<b\\>@&#8203;team\\</b\\>\n"));
     // A marker that is not a comment is wrapped; one that would close early is defused.
     let wrapped = render(
         &report,
@@ -220,8 +210,7 @@ fn huge_diff_stays_under_the_limit_and_ends_cleanly() {
         assert!(out.starts_with("<!-- netreach:comment -->\n## netreach"));
         let last = out.trim_end().lines().last().unwrap();
         assert!(
-            last.starts_with("**… ")
-                && last.ends_with(&format!("more changes not shown.** {hint}")),
+            last.starts_with("**… ") && last.ends_with(&format!("more changes not shown.** {hint}")),
             "{last}"
         );
         let omitted: usize = last
@@ -238,27 +227,16 @@ fn huge_diff_stays_under_the_limit_and_ends_cleanly() {
         let body = out.trim_end().rsplit_once("\n\n").unwrap().0;
         let before = body.lines().last().unwrap();
         assert!(
-            before == "</details>"
-                || before.ends_with(" |")
-                || before.starts_with("- ")
-                || before.starts_with("  - "),
+            before == "</details>" || before.ends_with(" |") || before.starts_with("- ") || before.starts_with("  - "),
             "unclean cut: {before:?}"
         );
     }
     // Within the default budget, the summary sections come first and the top lists are capped.
     let out = md(&report);
-    assert!(
-        out.len() > DEFAULT_MAX_CHARS - 2_000,
-        "budget not used: {}",
-        out.len()
-    );
+    assert!(out.len() > DEFAULT_MAX_CHARS - 2_000, "budget not used: {}", out.len());
     assert!(out.contains("### Newly allowed (exposure)"));
     assert!(out.contains("more destinations ("), "{out}");
-    assert!(
-        out.contains("<details><summary>All 22,"),
-        "{}",
-        &out[..3000]
-    );
+    assert!(out.contains("<details><summary>All 22,"), "{}", &out[..3000]);
 }
 
 #[test]
@@ -270,9 +248,7 @@ fn tiny_budgets_never_overflow() {
             &report,
             &MarkdownOptions {
                 max_chars,
-                full_report_hint: Some(
-                    "See the [job summary](https://example.com/run) for everything.".into(),
-                ),
+                full_report_hint: Some("See the [job summary](https://example.com/run) for everything.".into()),
                 ..MarkdownOptions::default()
             },
         );
@@ -319,46 +295,34 @@ fn without_base_shows_who_can_reach_what() {
     let (_, head) = shop();
     let out = md(&head_report(&head));
     assert!(
-        out.starts_with(
-            "## netreach: NetworkPolicy reachability\n\nℹ️ **8 workloads in 2 namespaces"
-        ),
+        out.starts_with("## netreach: NetworkPolicy reachability\n\nℹ️ **8 workloads in 2 namespaces"),
         "{out}"
     );
     assert!(
         out.contains("| Workloads | Namespaces | Policies | Connections |"),
         "{out}"
     );
-    assert!(
-        out.contains("<details><summary>Who can reach what ("),
-        "{out}"
-    );
+    assert!(out.contains("<details><summary>Who can reach what ("), "{out}");
     // team-a has no policy: everyone reaches it; the database only from the api and team-a.
     assert!(
         out.contains("- **`team-a/Deployment/worker-1`** _(no ingress policy)_ ← "),
         "{out}"
     );
-    assert!(
-        out.contains("  - all 8 workloads in the cluster: all ports"),
-        "{out}"
-    );
+    assert!(out.contains("  - all 8 workloads in the cluster: all ports"), "{out}");
     assert!(out.contains("- **`shop/Deployment/db`** ← 5 sources:\n  - `shop/Deployment/api`: TCP 5432\n  - all 4 workloads in ns `team-a`: TCP 5432\n"), "{out}");
     assert_inert_markdown(&out);
 }
 
 #[test]
 fn lint_findings_new_first_with_file_and_line() {
-    let ghost =
-        |name: &str, app: &str| allow("shop", name, app, "[{podSelector: {}}]", "[{port: 80}]");
+    let ghost = |name: &str, app: &str| allow("shop", name, app, "[{podSelector: {}}]", "[{port: 80}]");
     let (base, head) = shop();
     let mut base_docs = vec![base[0].text.clone()];
     base_docs.push(ghost("old-ghost", "old-ghost"));
     let mut head_docs = vec![head[0].text.clone()];
     head_docs.push(ghost("old-ghost", "old-ghost"));
     head_docs.push(ghost("new-ghost", "new-ghost"));
-    let report = diff_report(
-        &file("k8s/shop.yaml", &base_docs),
-        &file("k8s/shop.yaml", &head_docs),
-    );
+    let report = diff_report(&file("k8s/shop.yaml", &base_docs), &file("k8s/shop.yaml", &head_docs));
     let findings: Vec<_> = report
         .lint
         .iter()
@@ -405,9 +369,6 @@ fn generated_cluster_fits_and_stays_inert() {
         let out = render(&report, &options);
         assert!(out.len() <= max_chars, "{} > {max_chars}", out.len());
         assert_inert_markdown(&out);
-        assert_eq!(
-            out,
-            render(&diff_report(&cluster.base, &cluster.head), &options)
-        );
+        assert_eq!(out, render(&diff_report(&cluster.base, &cluster.head), &options));
     }
 }

@@ -18,12 +18,7 @@ fn cluster() -> String {
         namespace("shop", "team: shop"),
         namespace("ops", "team: ops"),
         namespace("dev", "team: dev"),
-        deployment(
-            "shop",
-            "web",
-            "app: web",
-            "{name: http, containerPort: 8080}",
-        ),
+        deployment("shop", "web", "app: web", "{name: http, containerPort: 8080}"),
         deployment("shop", "db", "app: db", ""),
         deployment("ops", "monitor", "app: monitor", ""),
         deployment("dev", "tool", "app: tool", ""),
@@ -89,13 +84,9 @@ fn np_web_from_ops(ports: &str) -> String {
 
 #[test]
 fn lower_priority_number_wins() {
-    let yaml = cluster()
-        + &anp("deny", 10, &[("Deny", "ops", "")])
-        + &anp("allow", 20, &[("Allow", "ops", "")]);
+    let yaml = cluster() + &anp("deny", 10, &[("Deny", "ops", "")]) + &anp("allow", 20, &[("Allow", "ops", "")]);
     assert_eq!(allowed(&yaml, MONITOR, WEB), "no ports");
-    let yaml = cluster()
-        + &anp("deny", 30, &[("Deny", "ops", "")])
-        + &anp("allow", 20, &[("Allow", "ops", "")]);
+    let yaml = cluster() + &anp("deny", 30, &[("Deny", "ops", "")]) + &anp("allow", 20, &[("Allow", "ops", "")]);
     assert_eq!(allowed(&yaml, MONITOR, WEB), "all ports");
     // Peers no ANP rule matches fall through to the default.
     assert_eq!(allowed(&yaml, DEV, WEB), "all ports");
@@ -118,11 +109,7 @@ fn first_matching_rule_of_a_policy_wins() {
 #[test]
 fn allow_and_deny_are_final() {
     // Allow beats a NetworkPolicy that would deny.
-    let deny_all = policy(
-        "shop",
-        "deny-all",
-        "  podSelector: {}\n  policyTypes: [Ingress]",
-    );
+    let deny_all = policy("shop", "deny-all", "  podSelector: {}\n  policyTypes: [Ingress]");
     let yaml = cluster() + &anp("allow", 10, &[("Allow", "ops", "")]) + &deny_all;
     assert_eq!(allowed(&yaml, MONITOR, WEB), "all ports");
     assert_eq!(allowed(&yaml, DEV, WEB), "no ports");
@@ -134,10 +121,7 @@ fn allow_and_deny_are_final() {
             &[("Deny", "ops", "[{portNumber: {protocol: TCP, port: 22}}]")],
         )
         + &np_web_from_ops("[]");
-    assert_eq!(
-        allowed(&yaml, MONITOR, WEB),
-        "TCP 1-21,23-65535; UDP all; SCTP all"
-    );
+    assert_eq!(allowed(&yaml, MONITOR, WEB), "TCP 1-21,23-65535; UDP all; SCTP all");
     assert_eq!(allowed(&yaml, DEV, WEB), "no ports");
 }
 

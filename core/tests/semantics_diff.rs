@@ -17,11 +17,7 @@ fn diff(base: &str, head: &str) -> Diff {
         .filter(|d| d.diagnostic.severity == netreach_core::Severity::Error)
         .map(|d| d.diagnostic.to_string())
         .collect();
-    assert!(
-        errors.is_empty(),
-        "test input has errors:\n{}",
-        errors.join("\n")
-    );
+    assert!(errors.is_empty(), "test input has errors:\n{}", errors.join("\n"));
     report.diff.expect("a diff with a base")
 }
 
@@ -116,10 +112,7 @@ fn exposure_and_breakage_are_classified() {
     assert_eq!(d.exposures(), 3);
     assert_eq!(d.breakages(), 1);
     // Cross-namespace exposure ranks before same-namespace changes.
-    assert_eq!(
-        (d.changes[0].from.as_str(), d.changes[0].to.as_str()),
-        (MONITOR, WEB)
-    );
+    assert_eq!((d.changes[0].from.as_str(), d.changes[0].to.as_str()), (MONITOR, WEB));
 }
 
 #[test]
@@ -167,7 +160,12 @@ fn added_and_removed_endpoints_are_listed() {
 
 #[test]
 fn external_ranges_are_regrouped_jointly() {
-    let base = cluster() + &policy("shop", "p", "  podSelector: {matchLabels: {app: web}}\n  ingress: [{from: [{ipBlock: {cidr: 0.0.0.0/0}}]}]");
+    let base = cluster()
+        + &policy(
+            "shop",
+            "p",
+            "  podSelector: {matchLabels: {app: web}}\n  ingress: [{from: [{ipBlock: {cidr: 0.0.0.0/0}}]}]",
+        );
     let head = cluster()
         + &policy("shop", "p", "  podSelector: {matchLabels: {app: web}}\n  ingress: [{from: [{ipBlock: {cidr: 0.0.0.0/0, except: [10.0.0.0/8]}}]}]");
     let d = diff(&base, &head);
@@ -184,7 +182,12 @@ fn external_ranges_are_regrouped_jointly() {
 fn external_ranges_regroup_across_both_sides_boundaries() {
     // Base opens 10/8, head opens 10.0/16 and 11/8: the diff names 10/8 minus 10.0/16
     // (breakage) and 11/8 (exposure), each as its own external endpoint.
-    let base = cluster() + &policy("shop", "p", "  podSelector: {matchLabels: {app: web}}\n  ingress: [{from: [{ipBlock: {cidr: 10.0.0.0/8}}]}]");
+    let base = cluster()
+        + &policy(
+            "shop",
+            "p",
+            "  podSelector: {matchLabels: {app: web}}\n  ingress: [{from: [{ipBlock: {cidr: 10.0.0.0/8}}]}]",
+        );
     let head = cluster()
         + &policy("shop", "p", "  podSelector: {matchLabels: {app: web}}\n  ingress: [{from: [{ipBlock: {cidr: 10.0.0.0/16}}, {ipBlock: {cidr: 11.0.0.0/8}}]}]");
     let d = diff(&base, &head);

@@ -9,13 +9,7 @@ use netreach_core::explain::{Decision, ExplainQuery, Explanation};
 use netreach_core::ports::Protocol;
 use netreach_core::{Options, SourceFile};
 
-fn explain(
-    yaml: &str,
-    from: &str,
-    to: &str,
-    protocol: Option<Protocol>,
-    port: Option<u16>,
-) -> Explanation {
+fn explain(yaml: &str, from: &str, to: &str, protocol: Option<Protocol>, port: Option<u16>) -> Explanation {
     let files = [SourceFile::new(common::PATH, yaml)];
     let query = ExplainQuery {
         from: from.into(),
@@ -23,8 +17,7 @@ fn explain(
         protocol,
         port,
     };
-    api::explain(&files, &Options::default(), &query)
-        .unwrap_or_else(|e| panic!("explain {from} -> {to}: {e}"))
+    api::explain(&files, &Options::default(), &query).unwrap_or_else(|e| panic!("explain {from} -> {to}: {e}"))
 }
 
 fn matching_rules(side: &netreach_core::explain::SideExplanation) -> Vec<&Decision> {
@@ -36,12 +29,7 @@ fn matching_rules(side: &netreach_core::explain::SideExplanation) -> Vec<&Decisi
 
 fn cluster() -> String {
     [
-        deployment(
-            "shop",
-            "web",
-            "app: web",
-            "{name: http, containerPort: 8080}",
-        ),
+        deployment("shop", "web", "app: web", "{name: http, containerPort: 8080}"),
         deployment("shop", "api", "app: api", ""),
         deployment("shop", "db", "app: db", ""),
         deployment("ops", "monitor", "app: monitor", ""),
@@ -86,11 +74,7 @@ fn names_policy_rule_peer_and_port() {
         location.line,
         common_line(&yaml, "- podSelector: {matchLabels: {app: api}}")
     );
-    assert!(
-        e.ingress.reason.contains("shop/web-in"),
-        "{}",
-        e.ingress.reason
-    );
+    assert!(e.ingress.reason.contains("shop/web-in"), "{}", e.ingress.reason);
     // The named port entry is the one for 8080.
     let e = explain(&yaml, API, WEB, None, Some(8080));
     assert_eq!(matching_rules(&e.ingress)[0].port_index, Some(2));
@@ -112,11 +96,7 @@ fn denied_by_port_or_by_peer() {
         + &policy("shop", "web-in", "  podSelector: {matchLabels: {app: web}}\n  ingress: [{from: [{podSelector: {matchLabels: {app: api}}}], ports: [{port: 80}]}]");
     let e = explain(&yaml, API, WEB, None, Some(81));
     assert!(!e.allowed);
-    assert!(
-        e.ingress.reason.contains("not this port"),
-        "{}",
-        e.ingress.reason
-    );
+    assert!(e.ingress.reason.contains("not this port"), "{}", e.ingress.reason);
     assert_eq!(e.allowed_ports.to_string(), "TCP 80");
     let e = explain(&yaml, DB, WEB, Some(Protocol::Tcp), Some(80));
     assert!(!e.allowed);
@@ -137,12 +117,7 @@ fn egress_side_and_external_ends() {
     assert!(e.allowed);
     let d = matching_rules(&e.egress)[0];
     assert_eq!(
-        (
-            d.policy.as_deref(),
-            d.rule_index,
-            d.peer_index,
-            d.port_index
-        ),
+        (d.policy.as_deref(), d.rule_index, d.peer_index, d.port_index),
         (Some("shop/api-out"), Some(0), Some(0), Some(0))
     );
     assert!(!e.ingress.applies);
@@ -302,8 +277,7 @@ fn explain_agrees_with_the_analysis_on_every_pair() {
         port: Some(8080),
     };
     let (model, analysis) = api::analyze(&files, &Options::default());
-    let direct =
-        netreach_core::explain::explain(&model, &analysis, &files, &query).expect("explain");
+    let direct = netreach_core::explain::explain(&model, &analysis, &files, &query).expect("explain");
     assert_eq!(
         api::explain(&files, &Options::default(), &query).expect("explain"),
         direct

@@ -57,10 +57,7 @@ fn except_is_carved_out_ipv4() {
         .collect();
     assert_eq!(
         ids,
-        [
-            "external:0.0.0.0/0 except 10.0.0.0/8",
-            "external:10.0.0.0/8, ::/0"
-        ]
+        ["external:0.0.0.0/0 except 10.0.0.0/8", "external:10.0.0.0/8, ::/0"]
     );
 }
 
@@ -83,11 +80,7 @@ fn except_is_carved_out_ipv6() {
         .collect();
     assert_eq!(ids.len(), 2, "{ids:?}");
     assert_eq!(ids[1], "external:2001:db8::/32 except 2001:db8:1::/48");
-    assert!(
-        ids[0].starts_with("external:0.0.0.0/0, ::/0 except "),
-        "{}",
-        ids[0]
-    );
+    assert!(ids[0].starts_with("external:0.0.0.0/0, ::/0 except "), "{}", ids[0]);
     let cidrs = external_cidrs(&analysis);
     assert_eq!(
         cidrs[1],
@@ -110,11 +103,7 @@ fn except_is_carved_out_ipv6() {
             "2001:db8:8000::/33"
         ]
     );
-    assert!(
-        cidrs[0].contains(&"2001:db8:1::/48".to_string()),
-        "{:?}",
-        cidrs[0]
-    );
+    assert!(cidrs[0].contains(&"2001:db8:1::/48".to_string()), "{:?}", cidrs[0]);
     assert_eq!(cidrs[0][0], "0.0.0.0/0");
 }
 
@@ -161,14 +150,8 @@ fn externals_are_cut_at_boundaries_and_merged_back() {
         + &policy("shop", "c", "  podSelector: {matchLabels: {app: web}}\n  ingress: [{from: [{ipBlock: {cidr: 10.2.0.0/16}}], ports: [{port: 443}]}]");
     let analysis = analyze(&yaml);
     let cidrs = external_cidrs(&analysis);
-    assert!(
-        cidrs.contains(&vec!["10.0.0.0/15".to_string()]),
-        "{cidrs:?}"
-    );
-    assert!(
-        cidrs.contains(&vec!["10.2.0.0/16".to_string()]),
-        "{cidrs:?}"
-    );
+    assert!(cidrs.contains(&vec!["10.0.0.0/15".to_string()]), "{cidrs:?}");
+    assert!(cidrs.contains(&vec!["10.2.0.0/16".to_string()]), "{cidrs:?}");
     assert_eq!(cidrs.len(), 3, "{cidrs:?}");
     assert_eq!(allowed_in(&analysis, "10.1.2.3", WEB), "TCP 80");
     assert_eq!(allowed_in(&analysis, "10.2.2.3", WEB), "TCP 443");
@@ -182,7 +165,9 @@ fn externals_are_cut_at_boundaries_and_merged_back() {
 
 #[test]
 fn overlapping_blocks_of_one_rule_union() {
-    let yaml = web_ingress("[{ipBlock: {cidr: 10.0.0.0/8, except: [10.1.0.0/16]}}, {ipBlock: {cidr: 10.1.0.0/16, except: [10.1.1.0/24]}}]");
+    let yaml = web_ingress(
+        "[{ipBlock: {cidr: 10.0.0.0/8, except: [10.1.0.0/16]}}, {ipBlock: {cidr: 10.1.0.0/16, except: [10.1.1.0/24]}}]",
+    );
     assert_eq!(allowed(&yaml, "10.1.2.3", WEB), "all ports");
     assert_eq!(allowed(&yaml, "10.1.1.3", WEB), "no ports");
     assert_eq!(allowed(&yaml, "10.200.0.1", WEB), "all ports");

@@ -12,8 +12,18 @@ const DB: &str = "shop/Deployment/db";
 /// `dns` on 53/TCP; api has no named ports.
 fn cluster() -> String {
     [
-        deployment("shop", "web", "app: web", "{name: http, containerPort: 8080}, {name: dns, containerPort: 53, protocol: UDP}, {containerPort: 9000}"),
-        deployment("shop", "db", "app: db", "{name: http, containerPort: 5432}, {name: dns, containerPort: 53, protocol: TCP}"),
+        deployment(
+            "shop",
+            "web",
+            "app: web",
+            "{name: http, containerPort: 8080}, {name: dns, containerPort: 53, protocol: UDP}, {containerPort: 9000}",
+        ),
+        deployment(
+            "shop",
+            "db",
+            "app: db",
+            "{name: http, containerPort: 5432}, {name: dns, containerPort: 53, protocol: TCP}",
+        ),
         deployment("shop", "api", "app: api", ""),
     ]
     .concat()
@@ -41,7 +51,12 @@ fn egress_ports(to: &str, ports: &str) -> String {
 
 #[test]
 fn rule_without_ports_allows_all_ports_of_all_protocols() {
-    let yaml = cluster() + &policy("shop", "p", "  podSelector: {matchLabels: {app: web}}\n  ingress: [{from: [{podSelector: {matchLabels: {app: api}}}]}]");
+    let yaml = cluster()
+        + &policy(
+            "shop",
+            "p",
+            "  podSelector: {matchLabels: {app: web}}\n  ingress: [{from: [{podSelector: {matchLabels: {app: api}}}]}]",
+        );
     assert_eq!(allowed(&yaml, API, WEB), "all ports");
     let yaml = ingress_ports("[]");
     assert_eq!(allowed(&yaml, API, WEB), "all ports");
@@ -49,10 +64,7 @@ fn rule_without_ports_allows_all_ports_of_all_protocols() {
 
 #[test]
 fn port_entry_without_port_is_every_port_of_its_protocol() {
-    assert_eq!(
-        allowed(&ingress_ports("[{protocol: UDP}]"), API, WEB),
-        "UDP all"
-    );
+    assert_eq!(allowed(&ingress_ports("[{protocol: UDP}]"), API, WEB), "UDP all");
     assert_eq!(allowed(&ingress_ports("[{}]"), API, WEB), "TCP all");
     assert_eq!(
         allowed(
@@ -76,7 +88,11 @@ fn protocols_default_to_tcp() {
         "SCTP 9000"
     );
     assert_eq!(
-        allowed(&ingress_ports("[{port: 53, protocol: UDP}, {port: 53}, {port: 443}, {port: 2905, protocol: SCTP}]"), API, WEB),
+        allowed(
+            &ingress_ports("[{port: 53, protocol: UDP}, {port: 53}, {port: 443}, {port: 2905, protocol: SCTP}]"),
+            API,
+            WEB
+        ),
         "TCP 53,443; UDP 53; SCTP 2905"
     );
 }
@@ -93,9 +109,7 @@ fn end_port_makes_a_range() {
     );
     assert_eq!(
         allowed(
-            &ingress_ports(
-                "[{port: 1, endPort: 65535, protocol: UDP}, {port: 30000, endPort: 32767}]"
-            ),
+            &ingress_ports("[{port: 1, endPort: 65535, protocol: UDP}, {port: 30000, endPort: 32767}]"),
             API,
             WEB
         ),
@@ -169,8 +183,7 @@ fn egress_named_port_to_an_ip_block_matches_nothing() {
 
 #[test]
 fn named_and_numeric_ports_combine() {
-    let yaml =
-        ingress_ports("[{port: http}, {port: 8081, endPort: 8090}, {port: dns, protocol: UDP}]");
+    let yaml = ingress_ports("[{port: http}, {port: 8081, endPort: 8090}, {port: dns, protocol: UDP}]");
     assert_eq!(allowed(&yaml, API, WEB), "TCP 8080-8090; UDP 53");
     assert_eq!(allowed(&yaml, API, DB), "TCP 5432,8081-8090");
 }

@@ -77,28 +77,16 @@ spec:
 #[test]
 fn objects_without_namespace_are_in_default() {
     assert_eq!(
-        allowed(
-            NO_NAMESPACE,
-            "default/Deployment/api",
-            "default/Deployment/web"
-        ),
+        allowed(NO_NAMESPACE, "default/Deployment/api", "default/Deployment/web"),
         "all ports"
     );
     // The policy (also defaulted) isolates default/web: the api of another namespace is out.
     assert_eq!(
-        allowed(
-            NO_NAMESPACE,
-            "other/Deployment/api",
-            "default/Deployment/web"
-        ),
+        allowed(NO_NAMESPACE, "other/Deployment/api", "default/Deployment/web"),
         "no ports"
     );
     assert_eq!(
-        allowed(
-            NO_NAMESPACE,
-            "default/Deployment/web",
-            "other/Deployment/api"
-        ),
+        allowed(NO_NAMESPACE, "default/Deployment/web", "other/Deployment/api"),
         "all ports"
     );
 }
@@ -110,21 +98,11 @@ fn options_namespace_overrides_the_default() {
         ..Options::default()
     };
     assert_eq!(
-        allowed_with(
-            NO_NAMESPACE,
-            &options,
-            "team/Deployment/api",
-            "team/Deployment/web"
-        ),
+        allowed_with(NO_NAMESPACE, &options, "team/Deployment/api", "team/Deployment/web"),
         "all ports"
     );
     assert_eq!(
-        allowed_with(
-            NO_NAMESPACE,
-            &options,
-            "other/Deployment/api",
-            "team/Deployment/web"
-        ),
+        allowed_with(NO_NAMESPACE, &options, "other/Deployment/api", "team/Deployment/web"),
         "no ports"
     );
     let (_, analysis) = common::analyze_with(NO_NAMESPACE, &options);
@@ -133,9 +111,7 @@ fn options_namespace_overrides_the_default() {
 
 #[test]
 fn metadata_name_label_selects_declared_and_undeclared_namespaces() {
-    let by_name = |ns: &str| {
-        format!("[{{namespaceSelector: {{matchLabels: {{kubernetes.io/metadata.name: {ns}}}}}}}]")
-    };
+    let by_name = |ns: &str| format!("[{{namespaceSelector: {{matchLabels: {{kubernetes.io/metadata.name: {ns}}}}}}}]");
     // Declared (with other labels only).
     let yaml = web_from(&by_name("ops"));
     assert_eq!(allowed(&yaml, MONITOR, WEB), "all ports");
@@ -149,10 +125,9 @@ fn metadata_name_label_selects_declared_and_undeclared_namespaces() {
 #[test]
 fn metadata_name_label_cannot_be_overridden() {
     // The API server sets kubernetes.io/metadata.name to the name, whatever was written.
-    let yaml =
-        web_from("[{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: fake}}}]")
-            + &namespace("lying", "kubernetes.io/metadata.name: fake")
-            + &deployment("lying", "x", "app: x", "");
+    let yaml = web_from("[{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: fake}}}]")
+        + &namespace("lying", "kubernetes.io/metadata.name: fake")
+        + &deployment("lying", "x", "app: x", "");
     assert_eq!(allowed(&yaml, "lying/Deployment/x", WEB), "no ports");
 }
 
@@ -160,7 +135,12 @@ fn metadata_name_label_cannot_be_overridden() {
 
 #[test]
 fn policy_types_absent_means_ingress_only_without_egress_rules() {
-    let yaml = cluster() + &policy("shop", "p", "  podSelector: {matchLabels: {app: web}}\n  ingress: [{from: [{podSelector: {matchLabels: {app: api}}}]}]");
+    let yaml = cluster()
+        + &policy(
+            "shop",
+            "p",
+            "  podSelector: {matchLabels: {app: web}}\n  ingress: [{from: [{podSelector: {matchLabels: {app: api}}}]}]",
+        );
     assert_eq!(allowed(&yaml, API, WEB), "all ports");
     assert_eq!(allowed(&yaml, DB, WEB), "no ports");
     // Egress of web is not isolated.
@@ -170,18 +150,18 @@ fn policy_types_absent_means_ingress_only_without_egress_rules() {
 
 #[test]
 fn policy_types_absent_adds_egress_when_egress_rules_exist() {
-    let yaml = cluster() + &policy("shop", "p", "  podSelector: {matchLabels: {app: web}}\n  egress: [{to: [{podSelector: {matchLabels: {app: db}}}]}]");
+    let yaml = cluster()
+        + &policy(
+            "shop",
+            "p",
+            "  podSelector: {matchLabels: {app: web}}\n  egress: [{to: [{podSelector: {matchLabels: {app: db}}}]}]",
+        );
     assert_eq!(allowed(&yaml, WEB, DB), "all ports");
     assert_eq!(allowed(&yaml, WEB, API), "no ports");
     // Ingress is isolated too (defaulted `Ingress`), with no rules: nothing gets in.
     assert_eq!(allowed(&yaml, API, WEB), "no ports");
     // `egress: []` has no rule: ingress only.
-    let yaml = cluster()
-        + &policy(
-            "shop",
-            "p",
-            "  podSelector: {matchLabels: {app: web}}\n  egress: []",
-        );
+    let yaml = cluster() + &policy("shop", "p", "  podSelector: {matchLabels: {app: web}}\n  egress: []");
     assert_eq!(allowed(&yaml, WEB, API), "all ports");
     assert_eq!(allowed(&yaml, API, WEB), "no ports");
 }
@@ -255,12 +235,7 @@ fn a_connection_needs_egress_at_source_and_ingress_at_destination() {
 
 #[test]
 fn empty_pod_selector_selects_every_pod_of_its_namespace_only() {
-    let yaml = cluster()
-        + &policy(
-            "shop",
-            "deny",
-            "  podSelector: {}\n  policyTypes: [Ingress]",
-        );
+    let yaml = cluster() + &policy("shop", "deny", "  podSelector: {}\n  policyTypes: [Ingress]");
     for dst in [WEB, API, DB] {
         assert_eq!(allowed(&yaml, MONITOR, dst), "no ports", "{dst}");
     }
@@ -293,9 +268,7 @@ fn namespace_selector_alone_selects_every_pod_of_matching_namespaces() {
 
 #[test]
 fn both_selectors_in_one_peer_are_anded() {
-    let yaml = web_from(
-        "[{namespaceSelector: {matchLabels: {team: ops}}, podSelector: {matchLabels: {app: api}}}]",
-    );
+    let yaml = web_from("[{namespaceSelector: {matchLabels: {team: ops}}, podSelector: {matchLabels: {app: api}}}]");
     assert_eq!(allowed(&yaml, OPS_API, WEB), "all ports");
     assert_eq!(allowed(&yaml, MONITOR, WEB), "no ports");
     assert_eq!(allowed(&yaml, API, WEB), "no ports");
@@ -359,12 +332,7 @@ fn absent_or_empty_from_matches_everything_including_outside() {
 
 #[test]
 fn empty_ingress_list_denies_everything() {
-    let yaml = cluster()
-        + &policy(
-            "shop",
-            "p",
-            "  podSelector: {matchLabels: {app: web}}\n  ingress: []",
-        );
+    let yaml = cluster() + &policy("shop", "p", "  podSelector: {matchLabels: {app: web}}\n  ingress: []");
     for src in [API, MONITOR, "8.8.8.8"] {
         assert_eq!(allowed(&yaml, src, WEB), "no ports", "{src}");
     }
@@ -393,13 +361,18 @@ fn labelled() -> String {
 }
 
 fn selected_sources(selector: &str) -> Vec<&'static str> {
-    let yaml = labelled() + &policy("shop", "p", &format!("  podSelector: {{matchLabels: {{app: web}}}}\n  ingress: [{{from: [{{podSelector: {selector}}}]}}]"));
+    let yaml = labelled()
+        + &policy(
+            "shop",
+            "p",
+            &format!(
+                "  podSelector: {{matchLabels: {{app: web}}}}\n  ingress: [{{from: [{{podSelector: {selector}}}]}}]"
+            ),
+        );
     let analysis = analyze(&yaml);
     ["a", "b", "c", "d"]
         .into_iter()
-        .filter(|n| {
-            common::allowed_in(&analysis, &format!("shop/Deployment/{n}"), WEB) == "all ports"
-        })
+        .filter(|n| common::allowed_in(&analysis, &format!("shop/Deployment/{n}"), WEB) == "all ports")
         .collect()
 }
 
@@ -412,9 +385,7 @@ fn every_selector_operator() {
     );
     // NotIn matches pods without the key.
     assert_eq!(
-        selected_sources(
-            "{matchExpressions: [{key: tier, operator: NotIn, values: [front, back]}]}"
-        ),
+        selected_sources("{matchExpressions: [{key: tier, operator: NotIn, values: [front, back]}]}"),
         ["c", "d"]
     );
     assert_eq!(
@@ -427,7 +398,9 @@ fn every_selector_operator() {
     );
     // matchLabels AND matchExpressions, and expressions ANDed together.
     assert_eq!(
-        selected_sources("{matchLabels: {env: prod}, matchExpressions: [{key: tier, operator: NotIn, values: [front]}]}"),
+        selected_sources(
+            "{matchLabels: {env: prod}, matchExpressions: [{key: tier, operator: NotIn, values: [front]}]}"
+        ),
         ["b"]
     );
     assert_eq!(
@@ -517,7 +490,11 @@ fn host_network_pods_are_not_matched_by_pod_or_namespace_selectors() {
 
 #[test]
 fn host_network_pods_are_matched_by_empty_from_and_to() {
-    let yaml = with_host_network(&policy("shop", "p", "  podSelector: {matchLabels: {app: web}}\n  ingress: [{ports: [{port: 80}]}]\n  egress: [{}]"));
+    let yaml = with_host_network(&policy(
+        "shop",
+        "p",
+        "  podSelector: {matchLabels: {app: web}}\n  ingress: [{ports: [{port: 80}]}]\n  egress: [{}]",
+    ));
     assert_eq!(allowed(&yaml, AGENT, WEB), "TCP 80");
     assert_eq!(allowed(&yaml, WEB, AGENT), "all ports");
 }

@@ -12,15 +12,9 @@ fn controllers_have_a_self_pair_bare_pods_do_not() {
         allowed_in(&analysis, "shop/Deployment/web", "shop/Deployment/web"),
         "all ports"
     );
-    assert_eq!(
-        allowed_in(&analysis, "shop/Pod/debug", "shop/Pod/debug"),
-        "no ports"
-    );
+    assert_eq!(allowed_in(&analysis, "shop/Pod/debug", "shop/Pod/debug"), "no ports");
     let debug = common::endpoint(&analysis, "shop/Pod/debug") as u32;
-    assert!(!analysis
-        .connections
-        .iter()
-        .any(|c| c.from == debug && c.to == debug));
+    assert!(!analysis.connections.iter().any(|c| c.from == debug && c.to == debug));
     assert_eq!(
         allowed_in(&analysis, "shop/Pod/debug", "shop/Deployment/web"),
         "all ports"
@@ -31,17 +25,15 @@ fn controllers_have_a_self_pair_bare_pods_do_not() {
 fn the_self_pair_is_subject_to_policy() {
     let yaml = deployment("shop", "web", "app: web", "")
         + &deployment("shop", "api", "app: api", "")
-        + &policy("shop", "p", "  podSelector: {matchLabels: {app: web}}\n  ingress: [{from: [{podSelector: {matchLabels: {app: api}}}]}]");
-    assert_eq!(
-        allowed(&yaml, "shop/Deployment/web", "shop/Deployment/web"),
-        "no ports"
-    );
+        + &policy(
+            "shop",
+            "p",
+            "  podSelector: {matchLabels: {app: web}}\n  ingress: [{from: [{podSelector: {matchLabels: {app: api}}}]}]",
+        );
+    assert_eq!(allowed(&yaml, "shop/Deployment/web", "shop/Deployment/web"), "no ports");
     let yaml = deployment("shop", "web", "app: web", "")
         + &policy("shop", "p", "  podSelector: {matchLabels: {app: web}}\n  ingress: [{from: [{podSelector: {matchLabels: {app: web}}}], ports: [{port: 7000}]}]");
-    assert_eq!(
-        allowed(&yaml, "shop/Deployment/web", "shop/Deployment/web"),
-        "TCP 7000"
-    );
+    assert_eq!(allowed(&yaml, "shop/Deployment/web", "shop/Deployment/web"), "TCP 7000");
 }
 
 #[test]
@@ -66,11 +58,7 @@ apiVersion: batch/v1\nkind: CronJob\nmetadata: {{name: cron, namespace: n}}\nspe
         "n/Job/job",
         "n/CronJob/cron",
     ] {
-        assert_eq!(
-            allowed_in(&analysis, id, "n/Deployment/target"),
-            "all ports",
-            "{id}"
-        );
+        assert_eq!(allowed_in(&analysis, id, "n/Deployment/target"), "all ports", "{id}");
         assert_eq!(allowed_in(&analysis, id, id), "all ports", "{id} self-pair");
     }
     assert_eq!(
@@ -80,11 +68,7 @@ apiVersion: batch/v1\nkind: CronJob\nmetadata: {{name: cron, namespace: n}}\nspe
 }
 
 fn owned_pod(name: &str, owner_kind: &str, owner: &str, controller: bool, labels: &str) -> String {
-    let api = if owner_kind == "Job" {
-        "batch/v1"
-    } else {
-        "apps/v1"
-    };
+    let api = if owner_kind == "Job" { "batch/v1" } else { "apps/v1" };
     format!(
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\n  namespace: shop\n  labels: {{{labels}}}\n  ownerReferences: [{{apiVersion: {api}, kind: {owner_kind}, name: {owner}, uid: u1, controller: {controller}}}]\nspec: {{containers: [{{name: c, image: i}}]}}\n---\n"
     )
@@ -101,27 +85,13 @@ fn pods_with_a_controller_owner_fold_into_it() {
         .iter()
         .map(|e| e.id.as_str())
         .collect();
-    assert_eq!(
-        ids,
-        [
-            "shop/Pod/client",
-            "shop/Pod/stray",
-            "shop/ReplicaSet/web-abc"
-        ]
-    );
+    assert_eq!(ids, ["shop/Pod/client", "shop/Pod/stray", "shop/ReplicaSet/web-abc"]);
     // The folded owner stands for several pods: it has a self-pair.
     assert_eq!(
-        allowed_in(
-            &analysis,
-            "shop/ReplicaSet/web-abc",
-            "shop/ReplicaSet/web-abc"
-        ),
+        allowed_in(&analysis, "shop/ReplicaSet/web-abc", "shop/ReplicaSet/web-abc"),
         "all ports"
     );
-    assert_eq!(
-        allowed_in(&analysis, "shop/Pod/stray", "shop/Pod/stray"),
-        "no ports"
-    );
+    assert_eq!(allowed_in(&analysis, "shop/Pod/stray", "shop/Pod/stray"), "no ports");
 }
 
 #[test]
@@ -181,18 +151,9 @@ items:
 ";
     let analysis = analyze(pod_list);
     assert_eq!(analysis.workload_count, 3);
-    assert_eq!(
-        allowed_in(&analysis, "shop/Pod/c", "shop/Pod/b"),
-        "all ports"
-    );
-    assert_eq!(
-        allowed_in(&analysis, "shop/Pod/a", "shop/Pod/b"),
-        "no ports"
-    );
-    assert_eq!(
-        allowed_in(&analysis, "shop/Pod/b", "shop/Pod/a"),
-        "all ports"
-    );
+    assert_eq!(allowed_in(&analysis, "shop/Pod/c", "shop/Pod/b"), "all ports");
+    assert_eq!(allowed_in(&analysis, "shop/Pod/a", "shop/Pod/b"), "no ports");
+    assert_eq!(allowed_in(&analysis, "shop/Pod/b", "shop/Pod/a"), "all ports");
 }
 
 #[test]

@@ -30,5 +30,21 @@ export function createApi(wasm, ensureReady) {
       ensureReady();
       return wasm.explain(request);
     },
+    check(request) {
+      ensureReady();
+      return wasm.check(request);
+    },
+    renderCheck(request, format) {
+      ensureReady();
+      return wasm.renderCheck(
+        request,
+        typeof format === "string" ? format : String(format),
+      );
+    },
+    /** @returns {string} */
+    snapshot(request) {
+      ensureReady();
+      return wasm.snapshot(request);
+    },
   };
 }

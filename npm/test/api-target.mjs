@@ -30,7 +30,15 @@ const CHROMIUM_ARGS = [
   "--no-first-run",
 ];
 
-const API = ["version", "report", "renderReport", "explain"];
+const API = [
+  "version",
+  "report",
+  "renderReport",
+  "explain",
+  "check",
+  "renderCheck",
+  "snapshot",
+];
 
 /**
  * Opens the target named by NETREACH_TARGET.

@@ -134,6 +134,39 @@ function assertExplanationShape(x) {
   }
 }
 
+/** A CheckResult, checked against its interfaces. */
+function assertCheckShape(result) {
+  assertKeys(result, "CheckResult", "check");
+  assert.equal(result.schemaVersion, 1);
+  assertKeys(result.summary, "CheckSummary", "check.summary");
+  if (result.expectations) {
+    assertKeys(result.expectations, "ExpectationResults", "expectations");
+    for (const [i, r] of result.expectations.results.entries()) {
+      assertKeys(r, "ExpectationResult", `results[${i}]`);
+      assertLocation(r.location, `results[${i}].location`);
+      r.unmatched.forEach((u, j) =>
+        assertKeys(u, "Unmatched", `results[${i}].unmatched[${j}]`),
+      );
+      for (const [j, v] of r.violations.entries()) {
+        assertKeys(v, "Violation", `results[${i}].violations[${j}]`);
+        for (const k of ["allowed", "missing", "unexpected"])
+          if (v[k]) assertPortSet(v[k], `violations[${j}].${k}`);
+        if (v.explanation) assertExplanationShape(v.explanation);
+      }
+    }
+  }
+  if (result.lock) {
+    assertKeys(result.lock, "LockDrift", "lock");
+    assertKeys(result.lock.diff, "Diff", "lock.diff");
+    for (const [i, c] of result.lock.diff.changes.entries()) {
+      assertKeys(c, "Change", `lock.diff.changes[${i}]`);
+    }
+  }
+  result.diagnostics.forEach((d, i) =>
+    assertDiagnostic(d, "Diagnostic", `check.diagnostics[${i}]`),
+  );
+}
+
 /** Runs `fn`, which must throw (or reject with) an Error with these properties. */
 async function assertThrows(fn, expected) {
   let error;
@@ -508,6 +541,86 @@ describe(`netreach API (${target.name} build)`, () => {
     assert.deepEqual(await ids({ head: [pod], options: null }), [
       "default/Pod/solo",
     ]);
+  });
+
+  test("check() holds the manifests to expectations and a lock; shapes match index.d.ts", async () => {
+    const expectations = {
+      path: "netreach.yaml",
+      text: fs.readFileSync(
+        path.join(PACKAGE_DIR, "..", "examples", "shop", "netreach.yaml"),
+        "utf8",
+      ),
+    };
+    const lockText = await api.snapshot({ files: base });
+    assert.equal(typeof lockText, "string");
+    assert.equal(JSON.parse(lockText).version, 1);
+    const lock = { path: "netreach.lock.json", text: lockText };
+
+    const passed = await api.check({ files: base, expectations, lock });
+    assertCheckShape(passed);
+    assert.equal(passed.passed, true);
+    assert.equal(passed.lock.clean, true);
+
+    const failed = await api.check({ files: head, expectations, lock });
+    assertCheckShape(failed);
+    assert.equal(failed.passed, false);
+    assert.equal(failed.summary.expectationsFailed, 4);
+    assert.equal(failed.lock.clean, false);
+    const broken = failed.expectations.results.find((r) => !r.passed);
+    assert.equal(broken.name, "storefront reaches cart");
+    assert.equal(broken.location.path, "netreach.yaml");
+
+    const onlyLock = await api.check({ files: head, lock });
+    assert.equal(onlyLock.expectations, null);
+
+    const md = await api.renderCheck({ files: head, expectations, lock }, "md");
+    assert.match(md, /^### ❌ netreach check/);
+    assert.match(md, /storefront reaches cart/);
+    assert.match(md, /```diff\n/);
+    const text = await api.renderCheck(
+      { files: head, expectations, lock },
+      "text",
+    );
+    assert.match(text, /^netreach check: FAIL/);
+    const json = await api.renderCheck(
+      { files: head, expectations, lock },
+      "json",
+    );
+    assert.deepEqual(JSON.parse(json), shopOf(failed));
+    await assertThrows(() => api.renderCheck({ files: head, lock }, "html"), {
+      kind: "unknown-format",
+    });
+  });
+
+  test("check() throws for unusable expectations and lock files with file and line", async () => {
+    const e = await assertThrows(
+      () =>
+        api.check({
+          files: base,
+          expectations: {
+            path: "bad.yaml",
+            text: "version: 1\nexpectations:\n  - name: x\n    from: a/b\n    to: c/d\n    allow: 53\n",
+          },
+        }),
+      { kind: "invalid-expectations", file: "bad.yaml" },
+    );
+    assert.ok(Number.isInteger(e.line) && e.line >= 1);
+    assert.ok(e.message.startsWith(`bad.yaml:${e.line}: `), e.message);
+    await assertThrows(
+      () =>
+        api.check({
+          files: base,
+          lock: { path: "l.json", text: "{not json" },
+        }),
+      { kind: "lock-syntax", file: "l.json", line: 1 },
+    );
+    await assertThrows(() => api.check({ files: base, lokc: {} }), {
+      kind: "invalid-request",
+      field: "lokc",
+    });
+    await assertThrows(() => api.snapshot({ head: base }), {
+      kind: "invalid-request",
+    });
   });
 
   test("the same input gives the same output", async () => {

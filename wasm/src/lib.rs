@@ -20,7 +20,9 @@
 //! The npm package (`npm/`) wraps these exports for Node and browsers; `wasm/tests/`
 //! exercises them under Node and headless Chromium.
 
-use netreach_core::api::{self, ApiError, ApiErrorKind, ExplainRequest, ReportRequest};
+use netreach_core::api::{
+    self, ApiError, ApiErrorKind, CheckRequest, ExplainRequest, ReportRequest, SnapshotRequest,
+};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_wasm_bindgen::Serializer;
@@ -70,11 +72,7 @@ pub fn report(request: JsValue) -> Result<JsValue, JsValue> {
 /// `sarif`, `csv`, `dot`, `analysis-json`, `connections`) with optional
 /// `{maxChars, marker, fullReportHint, title, pretty}` ([`api::RenderOptions`]).
 #[wasm_bindgen(js_name = renderReport)]
-pub fn render_report(
-    request: JsValue,
-    format: &str,
-    render_options: JsValue,
-) -> Result<String, JsValue> {
+pub fn render_report(request: JsValue, format: &str, render_options: JsValue) -> Result<String, JsValue> {
     let request: ReportRequest = from_js(request)?;
     let options = api::parse_render_options(to_json(render_options)?).map_err(into_error)?;
     api::render(&request.run(), format, &options).map_err(into_error)
@@ -86,6 +84,33 @@ pub fn render_report(
 pub fn explain(request: JsValue) -> Result<JsValue, JsValue> {
     let request: ExplainRequest = from_js(request)?;
     to_js(&request.run().map_err(into_error)?)
+}
+
+/// Holds `{files, options?, expectations?, lock?}` ([`api::CheckRequest`]) to its expectations
+/// file and/or lock file; the `CheckResult` out. An unusable expectations or lock file throws
+/// an `Error` whose `message` is `file:line: problem` and which carries `kind`
+/// (`expectations-syntax`, `invalid-expectations`, `lock-syntax`, `invalid-lock`), `file`,
+/// `line` and, when known, `field`.
+#[wasm_bindgen]
+pub fn check(request: JsValue) -> Result<JsValue, JsValue> {
+    let request: CheckRequest = from_js(request)?;
+    to_js(&request.run().map_err(into_error)?)
+}
+
+/// The check for `request` ([`api::CheckRequest`]), rendered as `markdown`|`md`,
+/// `text`|`txt` or `json`: broken expectations first, then the lock drift.
+#[wasm_bindgen(js_name = renderCheck)]
+pub fn render_check(request: JsValue, format: &str) -> Result<String, JsValue> {
+    let request: CheckRequest = from_js(request)?;
+    let result = request.run().map_err(into_error)?;
+    api::render_check(&result, format).map_err(into_error)
+}
+
+/// The lock file text (`netreach.lock.json`) of `{files, options?}` ([`api::SnapshotRequest`]).
+#[wasm_bindgen]
+pub fn snapshot(request: JsValue) -> Result<String, JsValue> {
+    let request: SnapshotRequest = from_js(request)?;
+    Ok(request.run())
 }
 
 /// A JS value as a core request type; errors name the offending member.
@@ -105,24 +130,26 @@ fn to_json(value: JsValue) -> Result<serde_json::Value, JsValue> {
 
 /// The one serializer setting: JSON-compatible plain objects, arrays, strings and numbers.
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&Serializer::json_compatible())
-        .map_err(|error| {
-            into_error(ApiError::new(
-                ApiErrorKind::Internal,
-                format!("netreach could not convert its result: {error}"),
-            ))
-        })
+    value.serialize(&Serializer::json_compatible()).map_err(|error| {
+        into_error(ApiError::new(
+            ApiErrorKind::Internal,
+            format!("netreach could not convert its result: {error}"),
+        ))
+    })
 }
 
-/// The JS `Error` thrown for an [`ApiError`]: `message`, `name` `NetreachError`, and the
-/// error's `kind`, `field`, `file` and `line` as properties (absent when unknown).
+/// The JS `Error` thrown for an [`ApiError`] or an [`api::CheckError`]: `message` (the error's
+/// `Display`: for a check error `file:line: problem`), `name` `NetreachError`, and the error's
+/// other fields (`kind`, `field`, `file`, `line`) as properties (absent when unknown).
 #[allow(clippy::needless_pass_by_value)] // by value, so that `.map_err(into_error)` reads well
-fn into_error(error: ApiError) -> JsValue {
-    let js = js_sys::Error::new(&error.message);
+fn into_error<E: Serialize + std::fmt::Display>(error: E) -> JsValue {
+    let js = js_sys::Error::new(&error.to_string());
     js.set_name("NetreachError");
-    if let Ok(fields) = error.serialize(&Serializer::json_compatible()) {
-        js_sys::Object::assign(&js, fields.unchecked_ref());
+    if let Ok(serde_json::Value::Object(mut fields)) = serde_json::to_value(&error) {
+        fields.remove("message");
+        if let Ok(fields) = serde_json::Value::Object(fields).serialize(&Serializer::json_compatible()) {
+            js_sys::Object::assign(&js, fields.unchecked_ref());
+        }
     }
     js.into()
 }

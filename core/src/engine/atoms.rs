@@ -24,10 +24,7 @@ impl Atoms {
             v6.extend(set.boundaries(Family::V6));
         }
         let mut ranges = Vec::new();
-        for (family, mut cuts, max) in [
-            (Family::V4, v4, u128::from(u32::MAX)),
-            (Family::V6, v6, u128::MAX),
-        ] {
+        for (family, mut cuts, max) in [(Family::V4, v4, u128::from(u32::MAX)), (Family::V6, v6, u128::MAX)] {
             cuts.sort_unstable();
             cuts.dedup();
             for (i, &lo) in cuts.iter().enumerate() {

@@ -49,7 +49,12 @@ impl Classes {
         let mut of_workload = Vec::with_capacity(model.workloads.len());
         for (w, workload) in model.workloads.iter().enumerate() {
             let namespace = ns_index[&workload.namespace];
-            let key = (namespace, &workload.labels, workload.named_ports.as_slice(), workload.host_network);
+            let key = (
+                namespace,
+                &workload.labels,
+                workload.named_ports.as_slice(),
+                workload.host_network,
+            );
             let class = *by_key.entry(key).or_insert_with(|| {
                 classes.push(Class {
                     namespace,

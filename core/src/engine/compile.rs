@@ -51,7 +51,11 @@ impl RulePorts {
         let mut set = self.numeric.clone();
         if let Some(dest) = dest {
             for (name, protocol) in &self.named {
-                for port in dest.named_ports.iter().filter(|p| &p.name == name && p.protocol == *protocol) {
+                for port in dest
+                    .named_ports
+                    .iter()
+                    .filter(|p| &p.name == name && p.protocol == *protocol)
+                {
                     set.add(&PortSet::single(*protocol, port.port));
                 }
             }
@@ -164,7 +168,13 @@ fn namespace_of(classes: &Classes, name: &str) -> Option<usize> {
     classes.namespace_index(name)
 }
 
-fn np_peer_sets<'a>(peers: Option<&'a [Peer]>, policy_ns: Option<usize>, matcher: &mut Matcher<'a>, atoms: &Atoms, n: usize) -> PeerSets {
+fn np_peer_sets<'a>(
+    peers: Option<&'a [Peer]>,
+    policy_ns: Option<usize>,
+    matcher: &mut Matcher<'a>,
+    atoms: &Atoms,
+    n: usize,
+) -> PeerSets {
     let Some(peers) = peers else {
         return PeerSets {
             classes: BitSet::full(n),
@@ -202,7 +212,9 @@ fn admin_peer_sets<'a>(peers: &'a [AdminPeer], matcher: &mut Matcher<'a>, atoms:
     for peer in peers {
         match peer {
             AdminPeer::Namespaces(sel) => sets.classes.union_with(&matcher.pods(None, Some(sel), &EVERYTHING)),
-            AdminPeer::Pods { namespaces, pods } => sets.classes.union_with(&matcher.pods(None, Some(namespaces), pods)),
+            AdminPeer::Pods { namespaces, pods } => {
+                sets.classes.union_with(&matcher.pods(None, Some(namespaces), pods));
+            }
             AdminPeer::Networks(set) => sets.atoms.union_with(&atoms.of_set(set)),
         }
     }
@@ -272,7 +284,10 @@ pub fn compile<'a>(model: &'a Model, classes: &'a Classes, atoms: &Atoms) -> Com
         .collect();
     for (p, policy) in admin {
         let subject = admin_subject(&policy.subject, &mut matcher);
-        for (direction, rules) in [(Direction::Ingress, &policy.ingress), (Direction::Egress, &policy.egress)] {
+        for (direction, rules) in [
+            (Direction::Ingress, &policy.ingress),
+            (Direction::Egress, &policy.egress),
+        ] {
             for (index, rule) in rules.iter().enumerate() {
                 let id = compiled.admin_rules.len();
                 compiled.admin_rules.push(CompiledAdminRule {

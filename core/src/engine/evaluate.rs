@@ -27,7 +27,11 @@ pub enum Step {
     /// The subject uses the host network: NetworkPolicy does not apply to it.
     HostNetwork,
     /// An admin rule matched these ports with its action.
-    Admin { rule: usize, action: AdminAction, ports: PortSet },
+    Admin {
+        rule: usize,
+        action: AdminAction,
+        ports: PortSet,
+    },
     /// The subject is isolated by these NetworkPolicies (indices into `Model::policies`).
     Isolated { policies: Vec<usize> },
     /// A NetworkPolicy rule matched the peer and allowed these ports.
@@ -35,7 +39,11 @@ pub enum Step {
     /// No NetworkPolicy selects the subject in this direction.
     NotIsolated,
     /// A baseline rule matched.
-    Baseline { rule: usize, action: AdminAction, ports: PortSet },
+    Baseline {
+        rule: usize,
+        action: AdminAction,
+        ports: PortSet,
+    },
     /// Ports left to the default (allow).
     DefaultAllow { ports: PortSet },
 }
@@ -147,7 +155,10 @@ impl Evaluator<'_> {
                 }
                 let ports = rule.ports.resolve(dest);
                 if T::ENABLED {
-                    tracer.step(Step::RuleAllows { rule: r, ports: ports.clone() });
+                    tracer.step(Step::RuleAllows {
+                        rule: r,
+                        ports: ports.clone(),
+                    });
                 }
                 np_allowed.add(&ports);
                 if np_allowed.is_all() && !T::ENABLED {

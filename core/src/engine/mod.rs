@@ -142,9 +142,9 @@ fn class_pairs(reach: &Reachability) -> (Vec<(u32, u32, u32)>, PortSets) {
     let mut egress_to: Vec<BitSet> = Vec::new();
     if !compiled.has_admin {
         egress_to = vec![BitSet::new(n); n];
-        for s in 0..n {
-            match &compiled.egress[s] {
-                Some(rules) if !classes[s].host_network => {
+        for (s, (egress, class)) in compiled.egress.iter().zip(classes).enumerate() {
+            match egress {
+                Some(rules) if !class.host_network => {
                     let mut reach_s = BitSet::new(n);
                     for &r in rules {
                         reach_s.union_with(&compiled.rules[r].peers.classes);
@@ -239,11 +239,18 @@ fn external(reach: &mut Reachability) {
             return false;
         }
         let (np, admin, baseline) = match direction {
-            Direction::Ingress => (&compiled.ingress[c], &compiled.admin_ingress[c], &compiled.baseline_ingress[c]),
-            Direction::Egress => (&compiled.egress[c], &compiled.admin_egress[c], &compiled.baseline_egress[c]),
+            Direction::Ingress => (
+                &compiled.ingress[c],
+                &compiled.admin_ingress[c],
+                &compiled.baseline_ingress[c],
+            ),
+            Direction::Egress => (
+                &compiled.egress[c],
+                &compiled.admin_egress[c],
+                &compiled.baseline_egress[c],
+            ),
         };
-        np.iter().flatten().any(|&r| np_splitting[r])
-            || admin.iter().chain(baseline).any(|&r| admin_splitting[r])
+        np.iter().flatten().any(|&r| np_splitting[r]) || admin.iter().chain(baseline).any(|&r| admin_splitting[r])
     };
     let columns: Vec<(Direction, usize)> = [Direction::Ingress, Direction::Egress]
         .into_iter()
@@ -258,16 +265,19 @@ fn external(reach: &mut Reachability) {
         let rep = atoms[0];
         let profile: Vec<u32> = columns
             .iter()
-            .map(|&(direction, c)| reach.port_sets.intern(eval.side(direction, c, PeerRef::Atom(rep), &mut NoTrace)))
+            .map(|&(direction, c)| {
+                reach
+                    .port_sets
+                    .intern(eval.side(direction, c, PeerRef::Atom(rep), &mut NoTrace))
+            })
             .collect();
-        let g = match group_of.get(&profile) {
-            Some(&g) => g,
-            None => {
-                groups.push(Vec::new());
-                group_profile.push(profile.clone());
-                group_of.insert(profile, groups.len() - 1);
-                groups.len() - 1
-            }
+        let g = if let Some(&g) = group_of.get(&profile) {
+            g
+        } else {
+            groups.push(Vec::new());
+            group_profile.push(profile.clone());
+            group_of.insert(profile, groups.len() - 1);
+            groups.len() - 1
         };
         groups[g].extend_from_slice(atoms);
     }
@@ -287,7 +297,12 @@ fn external(reach: &mut Reachability) {
         for c in 0..n {
             let constant = match column_index.get(&(direction, c)) {
                 Some(_) => None,
-                None => Some(reach.port_sets.intern(eval.side(direction, c, PeerRef::Atom(groups[0][0]), &mut NoTrace))),
+                None => Some(reach.port_sets.intern(eval.side(
+                    direction,
+                    c,
+                    PeerRef::Atom(groups[0][0]),
+                    &mut NoTrace,
+                ))),
             };
             for (g, profile) in group_profile.iter().enumerate() {
                 let id = constant.unwrap_or_else(|| profile[column_index[&(direction, c)]]);

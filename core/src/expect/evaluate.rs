@@ -14,8 +14,7 @@ use crate::source::{Location, SourceFile};
 
 use super::file::{Assertion, Exception, Expectation, Expectations, PortSpec, Verdict};
 use super::result::{
-    AssertionKind, ExpectationResult, ExpectationResults, Unmatched, Violation, MAX_EXPLAINED,
-    MAX_VIOLATIONS,
+    AssertionKind, ExpectationResult, ExpectationResults, Unmatched, Violation, MAX_EXPLAINED, MAX_VIOLATIONS,
 };
 use super::subject::{external_set, End, Resolved, Subject};
 
@@ -26,11 +25,7 @@ pub fn evaluate(
     analysis: &Analysis,
     files: &[SourceFile],
 ) -> ExpectationResults {
-    let cx = Cx {
-        model,
-        analysis,
-        files,
-    };
+    let cx = Cx { model, analysis, files };
     let results: Vec<ExpectationResult> = expectations
         .expectations
         .iter()
@@ -97,11 +92,7 @@ impl<'a> Collector<'a> {
                 from: Some(from_id),
                 to: Some(to_id),
                 endpoint: None,
-                explanation: if explain {
-                    cx.explain(from, to, focus)
-                } else {
-                    None
-                },
+                explanation: if explain { cx.explain(from, to, focus) } else { None },
                 allowed: Some(allowed),
                 missing,
                 unexpected,
@@ -113,12 +104,7 @@ impl<'a> Collector<'a> {
 
 impl Cx<'_> {
     /// Explains `from → to` on the first port of `focus` (every port without one).
-    fn explain(
-        &self,
-        from: &End,
-        to: &End,
-        focus: Option<&PortSet>,
-    ) -> Option<crate::explain::Explanation> {
+    fn explain(&self, from: &End, to: &End, focus: Option<&PortSet>) -> Option<crate::explain::Explanation> {
         let first = focus.and_then(|set| {
             set.iter()
                 .next()
@@ -152,9 +138,7 @@ impl Cx<'_> {
         let mut warnings = Vec::new();
         let mut collector = Collector::new(self);
         let (kind, pass_summary, fail_summary) = match &expectation.assertion {
-            Assertion::Reach { from, to, verdict } => {
-                self.reach(from, to, verdict, &mut collector, &mut unmatched)
-            }
+            Assertion::Reach { from, to, verdict } => self.reach(from, to, verdict, &mut collector, &mut unmatched),
             Assertion::Isolation {
                 target,
                 ingress,
@@ -230,12 +214,7 @@ impl Cx<'_> {
     }
 
     /// Resolves workloads only (for subjects that cannot be addresses).
-    fn resolve_workloads(
-        &self,
-        subject: &Subject,
-        role: &str,
-        unmatched: &mut Vec<Unmatched>,
-    ) -> Resolved {
+    fn resolve_workloads(&self, subject: &Subject, role: &str, unmatched: &mut Vec<Unmatched>) -> Resolved {
         let mut resolved = subject.resolve(self.model, self.analysis);
         resolved.external = IpSet::empty();
         if resolved.is_empty() {
@@ -272,12 +251,8 @@ impl Cx<'_> {
                     if allow {
                         let missing = match spec {
                             PortSpec::Any => (allowed.is_empty()).then(PortSet::all),
-                            PortSpec::All => {
-                                Some(PortSet::all().difference(&allowed)).filter(|m| !m.is_empty())
-                            }
-                            PortSpec::Ports(required) => {
-                                Some(required.difference(&allowed)).filter(|m| !m.is_empty())
-                            }
+                            PortSpec::All => Some(PortSet::all().difference(&allowed)).filter(|m| !m.is_empty()),
+                            PortSpec::Ports(required) => Some(required.difference(&allowed)).filter(|m| !m.is_empty()),
                         };
                         let Some(missing) = missing else { continue };
                         let detail = if allowed.is_empty() {
@@ -326,13 +301,7 @@ impl Cx<'_> {
         (
             kind,
             pass,
-            Box::new(move |count, checked| {
-                format!(
-                    "{head}: {fail} for {} of {}",
-                    count,
-                    plural(checked, "pair")
-                )
-            }),
+            Box::new(move |count, checked| format!("{head}: {fail} for {} of {}", count, plural(checked, "pair"))),
         )
     }
 
@@ -347,8 +316,7 @@ impl Cx<'_> {
     ) -> Outcome {
         let inside = self.resolve_workloads(target, "isolation", unmatched);
         if unmatched.is_empty() {
-            for (direction, entries) in [(Direction::Ingress, ingress), (Direction::Egress, egress)]
-            {
+            for (direction, entries) in [(Direction::Ingress, ingress), (Direction::Egress, egress)] {
                 let Some(entries) = entries else { continue };
                 let role = if direction == Direction::Ingress {
                     "ingress-only-from"
@@ -356,8 +324,7 @@ impl Cx<'_> {
                     "egress-only-to"
                 };
                 let permitted = self.permitted(entries, role, warnings);
-                let targets: Vec<End> =
-                    inside.workloads.iter().map(|&i| End::Workload(i)).collect();
+                let targets: Vec<End> = inside.workloads.iter().map(|&i| End::Workload(i)).collect();
                 for peer in 0..self.analysis.endpoints.len() {
                     let peer_ends: Vec<(End, PortSet)> = if peer < self.analysis.workload_count {
                         if inside.contains_workload(peer) {
@@ -380,9 +347,7 @@ impl Cx<'_> {
                             if unexpected.is_empty() {
                                 continue;
                             }
-                            let detail = format!(
-                                " on {unexpected}, which the isolation of {target} does not permit"
-                            );
+                            let detail = format!(" on {unexpected}, which the isolation of {target} does not permit");
                             out.pair(s, d, allowed, None, Some(unexpected), |f, t| {
                                 format!("{f} can reach {t}{detail}")
                             });
@@ -392,7 +357,9 @@ impl Cx<'_> {
             }
         }
         let pass = match (ingress.is_some(), egress.is_some()) {
-            (true, true) => format!("nothing crosses the isolation of {target} in either direction beyond what it permits"),
+            (true, true) => {
+                format!("nothing crosses the isolation of {target} in either direction beyond what it permits")
+            }
             (true, false) => format!("nothing outside {target} reaches into it beyond what it permits"),
             _ => format!("{target} reaches nothing outside it beyond what it permits"),
         };
@@ -400,9 +367,7 @@ impl Cx<'_> {
         (
             AssertionKind::Isolation,
             pass,
-            Box::new(move |count, checked| {
-                format!("{head}: crossed by {count} of {}", plural(checked, "pair"))
-            }),
+            Box::new(move |count, checked| format!("{head}: crossed by {count} of {}", plural(checked, "pair"))),
         )
     }
 
@@ -414,14 +379,8 @@ impl Cx<'_> {
         unmatched: &mut Vec<Unmatched>,
     ) -> Outcome {
         let (kind, role) = match direction {
-            Direction::Ingress => (
-                AssertionKind::SelectedByIngressPolicy,
-                "selected-by-ingress-policy",
-            ),
-            Direction::Egress => (
-                AssertionKind::SelectedByEgressPolicy,
-                "selected-by-egress-policy",
-            ),
+            Direction::Ingress => (AssertionKind::SelectedByIngressPolicy, "selected-by-ingress-policy"),
+            Direction::Egress => (AssertionKind::SelectedByEgressPolicy, "selected-by-egress-policy"),
         };
         let dir = direction.field();
         let resolved = self.resolve_workloads(subject, role, unmatched);
@@ -436,10 +395,7 @@ impl Cx<'_> {
                 continue;
             }
             let message = if endpoint.host_network {
-                format!(
-                    "{} uses hostNetwork: NetworkPolicy does not apply to it",
-                    endpoint.id
-                )
+                format!("{} uses hostNetwork: NetworkPolicy does not apply to it", endpoint.id)
             } else {
                 format!("no NetworkPolicy selects {} for {dir}", endpoint.id)
             };
@@ -518,12 +474,7 @@ impl Cx<'_> {
 
     /// Resolves permitted peers; a peer matching nothing is a warning (it can only make the
     /// check stricter, never let something through).
-    fn permitted(
-        &self,
-        entries: &[Exception],
-        role: &str,
-        warnings: &mut Vec<String>,
-    ) -> Permitted {
+    fn permitted(&self, entries: &[Exception], role: &str, warnings: &mut Vec<String>) -> Permitted {
         let mut out = Permitted::default();
         for (i, entry) in entries.iter().enumerate() {
             let resolved = entry.subject.resolve(self.model, self.analysis);

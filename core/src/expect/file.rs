@@ -52,16 +52,10 @@ pub enum Assertion {
     },
     /// `selected-by-ingress-policy` / `selected-by-egress-policy`: every matched workload is
     /// isolated in that direction by some `NetworkPolicy`.
-    SelectedByPolicy {
-        direction: Direction,
-        subject: Subject,
-    },
+    SelectedByPolicy { direction: Direction, subject: Subject },
     /// `no-egress-to-external`: the workloads reach no address outside the cluster, except the
     /// listed ones on the listed ports.
-    NoExternalEgress {
-        from: Subject,
-        except: Vec<Exception>,
-    },
+    NoExternalEgress { from: Subject, except: Vec<Exception> },
 }
 
 /// `allow` or `deny` with its ports.

@@ -57,8 +57,7 @@ pub mod subject;
 
 pub use evaluate::evaluate;
 pub use file::{
-    Assertion, Exception, Expectation, Expectations, PortSpec, Verdict, DEFAULT_EXPECTATIONS_PATH,
-    EXPECTATIONS_VERSION,
+    Assertion, Exception, Expectation, Expectations, PortSpec, Verdict, DEFAULT_EXPECTATIONS_PATH, EXPECTATIONS_VERSION,
 };
 pub use parse::{parse, ExpectError, ExpectErrorKind};
 pub use result::{AssertionKind, ExpectationResult, ExpectationResults, Unmatched, Violation};

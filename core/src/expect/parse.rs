@@ -17,9 +17,7 @@ use crate::parse::field_line;
 use crate::selector::{check_key, check_value};
 use crate::source::SourceFile;
 
-use super::file::{
-    Assertion, Exception, Expectation, Expectations, PortSpec, Verdict, EXPECTATIONS_VERSION,
-};
+use super::file::{Assertion, Exception, Expectation, Expectations, PortSpec, Verdict, EXPECTATIONS_VERSION};
 use super::ports::parse_port_set;
 use super::subject::{Subject, SubjectItem, WorkloadFilter};
 
@@ -153,12 +151,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn mapping<'v>(
-        &self,
-        value: &'v Value,
-        field: &str,
-        what: &str,
-    ) -> Result<&'v Mapping, ExpectError> {
+    fn mapping<'v>(&self, value: &'v Value, field: &str, what: &str) -> Result<&'v Mapping, ExpectError> {
         match untag(value) {
             Value::Mapping(map) => Ok(map),
             other => Err(self.error(field, format!("expected {what}, got {}", type_name(other)))),
@@ -219,18 +212,13 @@ impl<'a> Reader<'a> {
             Some(Value::Number(n)) => {
                 return Err(self.error(
                     "version",
-                    format!(
-                    "unsupported version {n}: this netreach reads version {EXPECTATIONS_VERSION}"
-                ),
+                    format!("unsupported version {n}: this netreach reads version {EXPECTATIONS_VERSION}"),
                 ))
             }
             Some(other) => {
                 return Err(self.error(
                     "version",
-                    format!(
-                        "expected the number {EXPECTATIONS_VERSION}, got {}",
-                        type_name(other)
-                    ),
+                    format!("expected the number {EXPECTATIONS_VERSION}, got {}", type_name(other)),
                 ))
             }
         }
@@ -265,23 +253,12 @@ impl<'a> Reader<'a> {
         })
     }
 
-    fn expectation(
-        &self,
-        value: &Value,
-        field: &str,
-        index: usize,
-    ) -> Result<Expectation, ExpectError> {
-        let map = self.mapping(
-            value,
-            field,
-            "an expectation (a mapping with `name` and an assertion)",
-        )?;
+    fn expectation(&self, value: &Value, field: &str, index: usize) -> Result<Expectation, ExpectError> {
+        let map = self.mapping(value, field, "an expectation (a mapping with `name` and an assertion)")?;
         self.check_keys(map, field, EXPECTATION_KEYS, |_| None)?;
         let name = match get(map, "name") {
             Some(v) => self.string(v, &join(field, "name"), "a name")?,
-            None => {
-                return Err(self.error(field, "`name` is missing: every expectation needs a name"))
-            }
+            None => return Err(self.error(field, "`name` is missing: every expectation needs a name")),
         };
         if name.trim().is_empty() {
             return Err(self.error(&join(field, "name"), "the name is empty"));
@@ -298,11 +275,7 @@ impl<'a> Reader<'a> {
         ]
         .into_iter()
         .filter(|&k| {
-            get(map, k).is_some()
-                || (k == "from"
-                    && ["to", "allow", "deny"]
-                        .iter()
-                        .any(|&r| get(map, r).is_some()))
+            get(map, k).is_some() || (k == "from" && ["to", "allow", "deny"].iter().any(|&r| get(map, r).is_some()))
         })
         .collect();
         let assertion = match forms.as_slice() {
@@ -334,10 +307,8 @@ impl<'a> Reader<'a> {
         let at = |key: &str| join(field, key);
         match form {
             "from" => {
-                let from = get(map, "from")
-                    .ok_or_else(|| self.error(field, "`from` is missing (who connects)"))?;
-                let to = get(map, "to")
-                    .ok_or_else(|| self.error(field, "`to` is missing (what is connected to)"))?;
+                let from = get(map, "from").ok_or_else(|| self.error(field, "`from` is missing (who connects)"))?;
+                let to = get(map, "to").ok_or_else(|| self.error(field, "`to` is missing (what is connected to)"))?;
                 let from = self.subject(from, &at("from"), Accepts::Anything)?;
                 let to = self.subject(to, &at("to"), Accepts::Anything)?;
                 if !from.names_workloads() && !to.names_workloads() {
@@ -363,28 +334,28 @@ impl<'a> Reader<'a> {
                     &field,
                     "a mapping like {namespace: X, ingress-only-from: [...]}",
                 )?;
-                let allowed: Vec<&str> = WORKLOAD_KEYS
-                    .iter()
-                    .chain(ISOLATION_KEYS)
-                    .copied()
-                    .collect();
+                let allowed: Vec<&str> = WORKLOAD_KEYS.iter().chain(ISOLATION_KEYS).copied().collect();
                 self.check_keys(map, &field, &allowed, |key| {
                     (key == "cidr" || key == "except").then(|| "isolation is about workloads: name them with namespace, namespace-labels, kind, name or labels".to_string())
                 })?;
                 let filter = self.workload_filter(map, &field)?;
                 let Some(filter) = filter else {
-                    return Err(self.error(&field, "say which workloads are isolated: namespace, namespace-labels, kind, name or labels"));
+                    return Err(self.error(
+                        &field,
+                        "say which workloads are isolated: namespace, namespace-labels, kind, name or labels",
+                    ));
                 };
                 let ingress = get(map, "ingress-only-from")
-                    .map(|v| {
-                        self.exceptions(v, &join(&field, "ingress-only-from"), Accepts::Anything)
-                    })
+                    .map(|v| self.exceptions(v, &join(&field, "ingress-only-from"), Accepts::Anything))
                     .transpose()?;
                 let egress = get(map, "egress-only-to")
                     .map(|v| self.exceptions(v, &join(&field, "egress-only-to"), Accepts::Anything))
                     .transpose()?;
                 if ingress.is_none() && egress.is_none() {
-                    return Err(self.error(&field, "add `ingress-only-from` and/or `egress-only-to` (an empty list `[]` means nothing at all)"));
+                    return Err(self.error(
+                        &field,
+                        "add `ingress-only-from` and/or `egress-only-to` (an empty list `[]` means nothing at all)",
+                    ));
                 }
                 Ok(Assertion::Isolation {
                     target: Subject {
@@ -400,11 +371,7 @@ impl<'a> Reader<'a> {
                 } else {
                     Direction::Egress
                 };
-                let subject = self.subject(
-                    get(map, form).unwrap_or(&Value::Null),
-                    &at(form),
-                    Accepts::Workloads,
-                )?;
+                let subject = self.subject(get(map, form).unwrap_or(&Value::Null), &at(form), Accepts::Workloads)?;
                 Ok(Assertion::SelectedByPolicy { direction, subject })
             }
             _ => {
@@ -420,7 +387,10 @@ impl<'a> Reader<'a> {
                 let allowed: Vec<&str> = WORKLOAD_KEYS.iter().chain(&["except"]).copied().collect();
                 self.check_keys(inner, &field, &allowed, |_| None)?;
                 let Some(filter) = self.workload_filter(inner, &field)? else {
-                    return Err(self.error(&field, "say whose egress is checked: namespace, namespace-labels, kind, name or labels"));
+                    return Err(self.error(
+                        &field,
+                        "say whose egress is checked: namespace, namespace-labels, kind, name or labels",
+                    ));
                 };
                 let except = get(inner, "except")
                     .map(|v| self.exceptions(v, &join(&field, "except"), Accepts::Addresses))
@@ -441,19 +411,13 @@ impl<'a> Reader<'a> {
         match untag(value) {
             Value::String(s) if s.trim().eq_ignore_ascii_case("any") => Ok(PortSpec::Any),
             Value::String(s) if s.trim().eq_ignore_ascii_case("all") => Ok(PortSpec::All),
-            Value::Sequence(items) if items.is_empty() => {
-                Err(self.error(field, "the list of ports is empty"))
-            }
+            Value::Sequence(items) if items.is_empty() => Err(self.error(field, "the list of ports is empty")),
             Value::Sequence(items) => {
                 let mut set = crate::ports::PortSet::none();
                 for (i, item) in items.iter().enumerate() {
                     let item_field = format!("{field}[{i}]");
                     match untag(item) {
-                        Value::String(s)
-                            if ["any", "all"]
-                                .iter()
-                                .any(|k| s.trim().eq_ignore_ascii_case(k)) =>
-                        {
+                        Value::String(s) if ["any", "all"].iter().any(|k| s.trim().eq_ignore_ascii_case(k)) => {
                             return Err(self.error(
                                 &item_field,
                                 format!(
@@ -483,23 +447,24 @@ impl<'a> Reader<'a> {
                 }
                 Ok(set)
             }
-            Value::Number(n) => Err(self.error(field, format!("a protocol is required: write \"TCP {n}\" or \"UDP {n}\""))),
-            other => Err(self.error(field, format!("expected ports like \"TCP 443\", \"UDP 53\", \"TCP 8000-8100\" or `any`, got {}", type_name(other)))),
+            Value::Number(n) => Err(self.error(
+                field,
+                format!("a protocol is required: write \"TCP {n}\" or \"UDP {n}\""),
+            )),
+            other => Err(self.error(
+                field,
+                format!(
+                    "expected ports like \"TCP 443\", \"UDP 53\", \"TCP 8000-8100\" or `any`, got {}",
+                    type_name(other)
+                ),
+            )),
         }
     }
 
     /// A list of permitted peers, each a subject, optionally with `ports` (mapping form).
-    fn exceptions(
-        &self,
-        value: &Value,
-        field: &str,
-        accepts: Accepts,
-    ) -> Result<Vec<Exception>, ExpectError> {
+    fn exceptions(&self, value: &Value, field: &str, accepts: Accepts) -> Result<Vec<Exception>, ExpectError> {
         let Value::Sequence(items) = untag(value) else {
-            return Err(self.error(
-                field,
-                format!("expected a list of peers, got {}", type_name(value)),
-            ));
+            return Err(self.error(field, format!("expected a list of peers, got {}", type_name(value))));
         };
         let mut out = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
@@ -513,10 +478,7 @@ impl<'a> Reader<'a> {
                             PortSpec::Ports(set) => Some(set),
                         },
                     };
-                    (
-                        self.subject_map(map, &item_field, accepts, &["ports"])?,
-                        ports,
-                    )
+                    (self.subject_map(map, &item_field, accepts, &["ports"])?, ports)
                 }
                 Value::Sequence(_) => {
                     return Err(self.error(
@@ -532,12 +494,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A subject: a string, a mapping, or a non-empty list of them.
-    fn subject(
-        &self,
-        value: &Value,
-        field: &str,
-        accepts: Accepts,
-    ) -> Result<Subject, ExpectError> {
+    fn subject(&self, value: &Value, field: &str, accepts: Accepts) -> Result<Subject, ExpectError> {
         match untag(value) {
             Value::Sequence(items) => {
                 if items.is_empty() {
@@ -564,12 +521,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn subject_string(
-        &self,
-        text: &str,
-        field: &str,
-        accepts: Accepts,
-    ) -> Result<SubjectItem, ExpectError> {
+    fn subject_string(&self, text: &str, field: &str, accepts: Accepts) -> Result<SubjectItem, ExpectError> {
         let item = match text {
             "any" => SubjectItem::Any,
             "external" => SubjectItem::External,
@@ -579,9 +531,7 @@ impl<'a> Reader<'a> {
             },
             _ => {
                 let parts: Vec<&str> = text.split('/').collect();
-                if parts.iter().any(|p| p.trim().is_empty() || p.trim() != *p)
-                    || !(2..=3).contains(&parts.len())
-                {
+                if parts.iter().any(|p| p.trim().is_empty() || p.trim() != *p) || !(2..=3).contains(&parts.len()) {
                     return Err(self.error(
                         field,
                         format!("{text:?} is not a subject: use namespace/Kind/name, namespace/name, {{namespace: …}}, {{labels: …}}, any, external or a CIDR"),
@@ -603,12 +553,7 @@ impl<'a> Reader<'a> {
         Ok(item)
     }
 
-    fn check_accepts(
-        &self,
-        item: &SubjectItem,
-        field: &str,
-        accepts: Accepts,
-    ) -> Result<(), ExpectError> {
+    fn check_accepts(&self, item: &SubjectItem, field: &str, accepts: Accepts) -> Result<(), ExpectError> {
         match (accepts, item) {
             (Accepts::Workloads, SubjectItem::External | SubjectItem::Cidr { .. }) => {
                 Err(self.error(field, "expected workloads here; addresses outside the cluster have no policies of their own"))
@@ -668,11 +613,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The workload keys of a mapping; `None` when it has none of them.
-    fn workload_filter(
-        &self,
-        map: &Mapping,
-        field: &str,
-    ) -> Result<Option<WorkloadFilter>, ExpectError> {
+    fn workload_filter(&self, map: &Mapping, field: &str) -> Result<Option<WorkloadFilter>, ExpectError> {
         if !WORKLOAD_KEYS.iter().any(|k| get(map, k).is_some()) {
             return Ok(None);
         }
@@ -708,21 +649,14 @@ impl<'a> Reader<'a> {
             return Ok(Labels::new());
         };
         let field = join(field, key);
-        let labels_map =
-            self.mapping(value, &field, "labels (a mapping of label keys to values)")?;
+        let labels_map = self.mapping(value, &field, "labels (a mapping of label keys to values)")?;
         if labels_map.is_empty() {
-            return Err(self.error(
-                &field,
-                "no labels given: leave the key out to match any labels",
-            ));
+            return Err(self.error(&field, "no labels given: leave the key out to match any labels"));
         }
         let mut labels = BTreeMap::new();
         for (k, v) in labels_map {
             let Some(k) = untag(k).as_str() else {
-                return Err(self.error(
-                    &field,
-                    format!("label keys must be strings, got {}", type_name(k)),
-                ));
+                return Err(self.error(&field, format!("label keys must be strings, got {}", type_name(k))));
             };
             let at = join(&field, k);
             check_key(k).map_err(|m| self.error(&at, m))?;
@@ -730,12 +664,7 @@ impl<'a> Reader<'a> {
                 Value::String(s) => s.clone(),
                 Value::Number(n) => n.to_string(),
                 Value::Bool(b) => b.to_string(),
-                other => {
-                    return Err(self.error(
-                        &at,
-                        format!("expected a label value, got {}", type_name(other)),
-                    ))
-                }
+                other => return Err(self.error(&at, format!("expected a label value, got {}", type_name(other)))),
             };
             check_value(&v).map_err(|m| self.error(&at, m))?;
             labels.insert(k.to_string(), v);
@@ -747,17 +676,13 @@ impl<'a> Reader<'a> {
     fn cidr(&self, map: &Mapping, field: &str) -> Result<Option<SubjectItem>, ExpectError> {
         let Some(value) = get(map, "cidr") else {
             if get(map, "except").is_some() {
-                return Err(self.error(
-                    &join(field, "except"),
-                    "`except` needs a `cidr` to take addresses from",
-                ));
+                return Err(self.error(&join(field, "except"), "`except` needs a `cidr` to take addresses from"));
             }
             return Ok(None);
         };
         let cidr_field = join(field, "cidr");
         let text = self.string(value, &cidr_field, "a CIDR like 203.0.113.0/24")?;
-        let mut set =
-            IpSet::parse_cidr(&text).map_err(|e| self.error(&cidr_field, e.to_string()))?;
+        let mut set = IpSet::parse_cidr(&text).map_err(|e| self.error(&cidr_field, e.to_string()))?;
         let mut holes = Vec::new();
         if let Some(except) = get(map, "except") {
             let except_field = join(field, "except");
@@ -770,8 +695,7 @@ impl<'a> Reader<'a> {
             for (i, item) in items.iter().enumerate() {
                 let item_field = format!("{except_field}[{i}]");
                 let hole_text = self.string(item, &item_field, "a CIDR")?;
-                let hole = IpSet::parse_cidr(&hole_text)
-                    .map_err(|e| self.error(&item_field, e.to_string()))?;
+                let hole = IpSet::parse_cidr(&hole_text).map_err(|e| self.error(&item_field, e.to_string()))?;
                 set = set.difference(&hole);
                 holes.push(hole_text);
             }
@@ -788,8 +712,7 @@ impl<'a> Reader<'a> {
 /// A string that can only be meant as an address: starts like an IPv4 or IPv6 address.
 fn looks_like_address(text: &str) -> bool {
     let first = text.split('/').next().unwrap_or("");
-    first.contains(':')
-        || (first.contains('.') && first.chars().all(|c| c.is_ascii_digit() || c == '.'))
+    first.contains(':') || (first.contains('.') && first.chars().all(|c| c.is_ascii_digit() || c == '.'))
 }
 
 fn untag(value: &Value) -> &Value {

@@ -69,10 +69,7 @@ fn parse_clause(clause: &str, whole: &str) -> Result<PortSet, String> {
     for item in rest.split(',') {
         let item = item.trim();
         let (lo, hi) = if let Some((lo, hi)) = item.split_once('-') {
-            (
-                port_number(lo.trim(), whole)?,
-                port_number(hi.trim(), whole)?,
-            )
+            (port_number(lo.trim(), whole)?, port_number(hi.trim(), whole)?)
         } else {
             let port = port_number(item, whole)?;
             (port, port)
@@ -105,30 +102,16 @@ mod tests {
 
     #[test]
     fn forms() {
-        assert_eq!(
-            parse_port_set("TCP 80").unwrap(),
-            PortSet::single(Protocol::Tcp, 80)
-        );
-        assert_eq!(
-            parse_port_set("UDP 53").unwrap(),
-            PortSet::single(Protocol::Udp, 53)
-        );
+        assert_eq!(parse_port_set("TCP 80").unwrap(), PortSet::single(Protocol::Tcp, 80));
+        assert_eq!(parse_port_set("UDP 53").unwrap(), PortSet::single(Protocol::Udp, 53));
         assert_eq!(
             parse_port_set("SCTP 8000-8100").unwrap(),
             PortSet::range(Protocol::Sctp, 8000, 8100)
         );
+        assert_eq!(parse_port_set("tcp all").unwrap(), PortSet::protocol_all(Protocol::Tcp));
+        assert_eq!(parse_port_set("TCP 80,443").unwrap().to_string(), "TCP 80,443");
         assert_eq!(
-            parse_port_set("tcp all").unwrap(),
-            PortSet::protocol_all(Protocol::Tcp)
-        );
-        assert_eq!(
-            parse_port_set("TCP 80,443").unwrap().to_string(),
-            "TCP 80,443"
-        );
-        assert_eq!(
-            parse_port_set(" TCP 80 , 81-90 ;UDP 53 ")
-                .unwrap()
-                .to_string(),
+            parse_port_set(" TCP 80 , 81-90 ;UDP 53 ").unwrap().to_string(),
             "TCP 80-90; UDP 53"
         );
         assert_eq!(parse_port_set("no ports").unwrap(), PortSet::none());

@@ -48,24 +48,15 @@ pub struct WorkloadFilter {
 }
 
 impl WorkloadFilter {
-    fn matches(
-        &self,
-        model: &Model,
-        namespace: &str,
-        kind: &str,
-        name: &str,
-        labels: Option<&Labels>,
-    ) -> bool {
+    fn matches(&self, model: &Model, namespace: &str, kind: &str, name: &str, labels: Option<&Labels>) -> bool {
         if self.namespace.as_deref().is_some_and(|n| n != namespace)
             || self.kind.is_some_and(|k| k.as_str() != kind)
             || self.name.as_deref().is_some_and(|n| n != name)
         {
             return false;
         }
-        let contains = |have: Option<&Labels>, want: &Labels| {
-            want.iter()
-                .all(|(k, v)| have.and_then(|h| h.get(k)) == Some(v))
-        };
+        let contains =
+            |have: Option<&Labels>, want: &Labels| want.iter().all(|(k, v)| have.and_then(|h| h.get(k)) == Some(v));
         if !self.labels.is_empty() && !contains(labels, &self.labels) {
             return false;
         }
@@ -82,12 +73,9 @@ impl WorkloadFilter {
 impl Subject {
     /// Whether the subject includes addresses outside the cluster.
     pub fn has_external(&self) -> bool {
-        self.items.iter().any(|i| {
-            matches!(
-                i,
-                SubjectItem::Any | SubjectItem::External | SubjectItem::Cidr { .. }
-            )
-        })
+        self.items
+            .iter()
+            .any(|i| matches!(i, SubjectItem::Any | SubjectItem::External | SubjectItem::Cidr { .. }))
     }
 
     /// Whether the subject names something outside the cluster explicitly (`external`, a CIDR).
@@ -117,10 +105,7 @@ impl Subject {
                 SubjectItem::External => external = IpSet::all(),
                 SubjectItem::Cidr { set, .. } => external = external.union(set),
                 SubjectItem::Workloads(filter) => {
-                    for (i, e) in analysis.endpoints[..analysis.workload_count]
-                        .iter()
-                        .enumerate()
-                    {
+                    for (i, e) in analysis.endpoints[..analysis.workload_count].iter().enumerate() {
                         let namespace = e.namespace.as_deref().unwrap_or("");
                         let kind = e.kind.as_deref().unwrap_or("");
                         let name = e.name.as_deref().unwrap_or("");
@@ -133,10 +118,7 @@ impl Subject {
         }
         workloads.sort_unstable();
         workloads.dedup();
-        Resolved {
-            workloads,
-            external,
-        }
+        Resolved { workloads, external }
     }
 }
 
@@ -248,9 +230,7 @@ impl fmt::Display for SubjectItem {
             SubjectItem::Workloads(w) => {
                 let plain = w.labels.is_empty() && w.namespace_labels.is_empty();
                 match (&w.namespace, w.kind, &w.name) {
-                    (Some(ns), Some(kind), Some(name)) if plain => {
-                        return write!(f, "{ns}/{}/{name}", kind.as_str())
-                    }
+                    (Some(ns), Some(kind), Some(name)) if plain => return write!(f, "{ns}/{}/{name}", kind.as_str()),
                     (Some(ns), None, Some(name)) if plain => return write!(f, "{ns}/{name}"),
                     _ => {}
                 }
@@ -259,10 +239,7 @@ impl fmt::Display for SubjectItem {
                     parts.push(format!("namespace: {ns}"));
                 }
                 if !w.namespace_labels.is_empty() {
-                    parts.push(format!(
-                        "namespace-labels: {}",
-                        labels_text(&w.namespace_labels)
-                    ));
+                    parts.push(format!("namespace-labels: {}", labels_text(&w.namespace_labels)));
                 }
                 if let Some(kind) = w.kind {
                     parts.push(format!("kind: {}", kind.as_str()));

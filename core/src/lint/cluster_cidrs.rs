@@ -49,12 +49,7 @@ pub(crate) fn check(cx: &mut Context) {
     let model = cx.model;
     for (p, policy) in model.policies.iter().enumerate() {
         for direction in [Direction::Ingress, Direction::Egress] {
-            for (i, rule) in policy
-                .rules(direction)
-                .unwrap_or_default()
-                .iter()
-                .enumerate()
-            {
+            for (i, rule) in policy.rules(direction).unwrap_or_default().iter().enumerate() {
                 for (j, peer) in rule.peers.iter().flatten().enumerate() {
                     let Peer::IpBlock { cidr, except, set } = peer else {
                         continue;
@@ -66,11 +61,7 @@ pub(crate) fn check(cx: &mut Context) {
                     if overlapping.is_empty() {
                         continue;
                     }
-                    let ranges = overlapping
-                        .iter()
-                        .map(|(text, _)| *text)
-                        .collect::<Vec<_>>()
-                        .join(", ");
+                    let ranges = overlapping.iter().map(|(text, _)| *text).collect::<Vec<_>>().join(", ");
                     let union = overlapping
                         .iter()
                         .fold(IpSet::empty(), |acc, (_, range)| acc.union(range));

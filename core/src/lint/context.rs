@@ -63,11 +63,7 @@ struct Locator<'a> {
 
 impl<'a> Locator<'a> {
     fn new(model: &Model, files: &'a [SourceFile]) -> Self {
-        let by_path: HashMap<&str, usize> = files
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.path.as_str(), i))
-            .collect();
+        let by_path: HashMap<&str, usize> = files.iter().enumerate().map(|(i, f)| (f.path.as_str(), i)).collect();
         let mut object_lines = vec![Vec::new(); files.len()];
         let origins = model
             .workloads
@@ -118,10 +114,7 @@ impl<'a> Locator<'a> {
         };
         let lines = &self.object_lines[file];
         let next = lines[lines.partition_point(|&l| l <= origin.line)..].first();
-        let end = next
-            .and_then(|&l| starts.get(l - 1))
-            .copied()
-            .unwrap_or(text.len());
+        let end = next.and_then(|&l| starts.get(l - 1)).copied().unwrap_or(text.len());
         let slice = [SourceFile::new(origin.path.clone(), &text[begin..end])];
         let at = Origin {
             path: origin.path.clone(),
@@ -141,12 +134,7 @@ fn direction_slot(direction: Direction) -> usize {
 }
 
 impl<'a> Context<'a> {
-    pub fn new(
-        model: &'a Model,
-        analysis: &'a Analysis,
-        files: &'a [SourceFile],
-        options: &'a Options,
-    ) -> Self {
+    pub fn new(model: &'a Model, analysis: &'a Analysis, files: &'a [SourceFile], options: &'a Options) -> Self {
         let classes = &analysis.reach.classes;
         let namespace_index = classes
             .namespaces
@@ -203,12 +191,7 @@ impl<'a> Context<'a> {
     }
 
     /// The compiled form of rule `index` of `policy` in `direction`.
-    pub fn compiled_rule(
-        &self,
-        policy: usize,
-        direction: Direction,
-        index: usize,
-    ) -> &'a CompiledRule {
+    pub fn compiled_rule(&self, policy: usize, direction: Direction, index: usize) -> &'a CompiledRule {
         let compiled = self.compiled();
         &compiled.rules[self.rule_ids[policy][direction_slot(direction)][index]]
     }
@@ -255,16 +238,13 @@ impl<'a> Context<'a> {
         summary: &'static str,
     ) -> bool {
         let namespace = self.model.workloads[workload].namespace.as_str();
-        let group = self
-            .workload_groups
-            .entry((code, namespace))
-            .or_insert(WorkloadGroup {
-                listed: 0,
-                omitted: 0,
-                first_omitted: None,
-                severity,
-                summary,
-            });
+        let group = self.workload_groups.entry((code, namespace)).or_insert(WorkloadGroup {
+            listed: 0,
+            omitted: 0,
+            first_omitted: None,
+            severity,
+            summary,
+        });
         if group.listed < MAX_WORKLOAD_FINDINGS_PER_NAMESPACE {
             group.listed += 1;
             return true;
@@ -289,13 +269,7 @@ impl<'a> Context<'a> {
     }
 
     /// Records a finding with a ready-made location.
-    pub fn push(
-        &mut self,
-        code: &'static str,
-        severity: Severity,
-        message: String,
-        location: Location,
-    ) {
+    pub fn push(&mut self, code: &'static str, severity: Severity, message: String, location: Location) {
         self.findings.push(Diagnostic {
             code: code.to_string(),
             severity,
@@ -340,11 +314,7 @@ pub(crate) fn rule_field(direction: Direction, rule: usize) -> String {
 
 /// `spec.ingress[2].from[1]`
 pub(crate) fn peer_field(direction: Direction, rule: usize, peer: usize) -> String {
-    format!(
-        "spec.{}[{rule}].{}[{peer}]",
-        direction.field(),
-        direction.peers_field()
-    )
+    format!("spec.{}[{rule}].{}[{peer}]", direction.field(), direction.peers_field())
 }
 
 /// `ingress rule 2` / `egress rule 0`, as messages name a rule.

@@ -33,8 +33,7 @@ use crate::engine::bitset::BitSet;
 use crate::engine::compile::RulePorts;
 use crate::engine::evaluate::{NoTrace, PeerRef};
 use crate::model::{
-    implicit_namespace_labels, AdminAction, AdminPeer, Direction, Labels, NamespaceScope, Peer,
-    PortEntry, PortRef,
+    implicit_namespace_labels, AdminAction, AdminPeer, Direction, Labels, NamespaceScope, Peer, PortEntry, PortRef,
 };
 use crate::ports::{PortSet, Protocol};
 
@@ -97,10 +96,7 @@ impl Dns {
 }
 
 /// What a rule's peers can reach outside the input: (addresses, cluster DNS pods).
-fn reaches_outside<'p>(
-    peers: impl IntoIterator<Item = &'p Peer>,
-    kube_system: &Labels,
-) -> (bool, bool) {
+fn reaches_outside<'p>(peers: impl IntoIterator<Item = &'p Peer>, kube_system: &Labels) -> (bool, bool) {
     let (mut addresses, mut dns_pods) = (false, false);
     for peer in peers {
         match peer {
@@ -138,8 +134,7 @@ fn admin_rule_allowance(peers: &[AdminPeer], ports: &RulePorts, kube_system: &La
             AdminPeer::Networks(_) => (true, false),
             AdminPeer::Namespaces(selector)
             | AdminPeer::Pods {
-                namespaces: selector,
-                ..
+                namespaces: selector, ..
             } => (false, selector.matches(kube_system)),
         };
         if addresses || dns_pods {
@@ -181,10 +176,10 @@ pub(crate) fn check(cx: &mut Context) {
     }
     let mut allowed = vec![Dns::default(); classes.len()];
     // 1. Rules towards DNS servers outside the input.
-    let kube_system = model.namespaces.get("kube-system").map_or_else(
-        || implicit_namespace_labels("kube-system"),
-        |ns| ns.labels.clone(),
-    );
+    let kube_system = model
+        .namespaces
+        .get("kube-system")
+        .map_or_else(|| implicit_namespace_labels("kube-system"), |ns| ns.labels.clone());
     let mut rule_dns: Vec<Option<Dns>> = vec![None; compiled.rules.len()];
     for c in (0..classes.len()).filter(|&c| isolated[c]) {
         for &r in compiled.egress[c].iter().flatten() {
@@ -222,15 +217,11 @@ pub(crate) fn check(cx: &mut Context) {
         }
         for (n, d) in candidates.iter().enumerate() {
             if n == MAX_CANDIDATES {
-                allowed[c] = Dns {
-                    udp: true,
-                    tcp: true,
-                };
+                allowed[c] = Dns { udp: true, tcp: true };
                 break;
             }
             let out = eval.side(Direction::Egress, c, PeerRef::Class(d), &mut NoTrace);
-            let ports =
-                out.intersect(&eval.side(Direction::Ingress, d, PeerRef::Class(c), &mut NoTrace));
+            let ports = out.intersect(&eval.side(Direction::Ingress, d, PeerRef::Class(c), &mut NoTrace));
             allowed[c].add(Dns::of_set(&ports));
             if allowed[c].complete() {
                 break;
@@ -243,17 +234,9 @@ pub(crate) fn check(cx: &mut Context) {
             continue;
         }
         let (code, severity, summary) = if dns.udp {
-            (
-                NO_TCP,
-                Severity::Info,
-                "allow DNS over UDP 53 but not TCP 53",
-            )
+            (NO_TCP, Severity::Info, "allow DNS over UDP 53 but not TCP 53")
         } else {
-            (
-                BLOCKED,
-                Severity::Warning,
-                "have egress restricted with no DNS allowed",
-            )
+            (BLOCKED, Severity::Warning, "have egress restricted with no DNS allowed")
         };
         if !cx.list_workload(w, code, severity, summary) {
             continue;

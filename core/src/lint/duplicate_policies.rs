@@ -83,9 +83,7 @@ fn rule_key(rule: &Rule) -> RuleKey<'_> {
                 protocol: entry.protocol,
                 port: entry.port.as_ref(),
                 // `endPort` equal to `port` is the single port.
-                end_port: entry
-                    .end_port
-                    .filter(|&end| entry.port != Some(PortRef::Number(end))),
+                end_port: entry.end_port.filter(|&end| entry.port != Some(PortRef::Number(end))),
             })
             .collect(),
     );
@@ -121,10 +119,7 @@ pub(crate) fn check(cx: &mut Context) {
     for candidates in by_selector.into_values().filter(|c| c.len() > 1) {
         let mut groups: HashMap<PolicyKey, Vec<usize>> = HashMap::new();
         for p in candidates {
-            groups
-                .entry(policy_key(&model.policies[p]))
-                .or_default()
-                .push(p);
+            groups.entry(policy_key(&model.policies[p])).or_default().push(p);
         }
         for mut group in groups.into_values().filter(|g| g.len() > 1) {
             group.sort_by(|&a, &b| model.policies[a].name.cmp(&model.policies[b].name));

@@ -24,9 +24,7 @@ fn host_network_field(kind: WorkloadKind) -> &'static str {
 pub(crate) fn check(cx: &mut Context) {
     let model = cx.model;
     for (w, workload) in model.workloads.iter().enumerate() {
-        if !workload.host_network
-            || !cx.list_workload(w, CODE, Severity::Info, "use the host network")
-        {
+        if !workload.host_network || !cx.list_workload(w, CODE, Severity::Info, "use the host network") {
             continue;
         }
         // A Pod folded into its controller keeps the controller's kind but points at the
@@ -39,7 +37,8 @@ pub(crate) fn check(cx: &mut Context) {
                 field = pod_field;
             }
         }
-        let message = "uses the host network: NetworkPolicy does not apply to it, and pod selectors do not match it".to_string();
+        let message =
+            "uses the host network: NetworkPolicy does not apply to it, and pod selectors do not match it".to_string();
         cx.workload_finding(w, Some(field.to_string()), CODE, Severity::Info, message);
     }
 }

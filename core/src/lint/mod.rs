@@ -71,12 +71,7 @@ use context::Context;
 pub use context::MAX_WORKLOAD_FINDINGS_PER_NAMESPACE;
 
 /// Lint findings for one side, sorted by location (path, line, code).
-pub fn lint(
-    model: &Model,
-    analysis: &Analysis,
-    files: &[SourceFile],
-    options: &Options,
-) -> Vec<Diagnostic> {
+pub fn lint(model: &Model, analysis: &Analysis, files: &[SourceFile], options: &Options) -> Vec<Diagnostic> {
     let mut cx = Context::new(model, analysis, files, options);
     policy_selects_nothing::check(&mut cx);
     peer_selects_nothing::check(&mut cx);

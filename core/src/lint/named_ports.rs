@@ -36,23 +36,17 @@ pub(crate) fn check(cx: &mut Context) {
     let mut index: Option<HashMap<(&str, Protocol), BitSet>> = None;
     for (p, policy) in model.policies.iter().enumerate() {
         for direction in [Direction::Ingress, Direction::Egress] {
-            for (i, rule) in policy
-                .rules(direction)
-                .unwrap_or_default()
-                .iter()
-                .enumerate()
-            {
+            for (i, rule) in policy.rules(direction).unwrap_or_default().iter().enumerate() {
                 for (k, entry) in rule.ports.iter().enumerate() {
                     let Some(PortRef::Name(name)) = &entry.port else {
                         continue;
                     };
                     let protocol = entry.protocol;
                     let field = Some(format!("{}.ports[{k}].port", rule_field(direction, i)));
-                    let ip_only = rule.peers.as_ref().is_some_and(|peers| {
-                        peers
-                            .iter()
-                            .all(|peer| matches!(peer, Peer::IpBlock { .. }))
-                    });
+                    let ip_only = rule
+                        .peers
+                        .as_ref()
+                        .is_some_and(|peers| peers.iter().all(|peer| matches!(peer, Peer::IpBlock { .. })));
                     if direction == Direction::Egress && ip_only {
                         let message = format!(
                             "named port {name} ({protocol}) can never match: this rule's peers are all ipBlocks, and a named port resolves only against pods' container ports"
@@ -61,10 +55,7 @@ pub(crate) fn check(cx: &mut Context) {
                         continue;
                     }
                     let (destinations, whose) = match direction {
-                        Direction::Ingress => (
-                            &compiled.policy_selects[p],
-                            "the workloads this policy selects",
-                        ),
+                        Direction::Ingress => (&compiled.policy_selects[p], "the workloads this policy selects"),
                         Direction::Egress => (
                             &cx.compiled_rule(p, direction, i).peers.classes,
                             "the workloads this rule's peers select",
@@ -99,9 +90,7 @@ pub(crate) fn check(cx: &mut Context) {
                         .map(Protocol::as_str)
                         .collect();
                     if others.is_empty() {
-                        let message = format!(
-                            "named port {name} ({protocol}) is not defined on any of {whose}"
-                        );
+                        let message = format!("named port {name} ({protocol}) is not defined on any of {whose}");
                         cx.policy_finding(p, field, UNDEFINED, Severity::Warning, message);
                     } else {
                         let message = format!(

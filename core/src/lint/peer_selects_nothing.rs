@@ -86,17 +86,9 @@ pub(crate) fn check(cx: &mut Context) {
     for (p, policy) in model.policies.iter().enumerate() {
         let own = cx.namespace_index(&policy.namespace);
         for direction in [Direction::Ingress, Direction::Egress] {
-            for (i, rule) in policy
-                .rules(direction)
-                .unwrap_or_default()
-                .iter()
-                .enumerate()
-            {
+            for (i, rule) in policy.rules(direction).unwrap_or_default().iter().enumerate() {
                 let Some(peers) = &rule.peers else { continue };
-                let pod_peers = peers
-                    .iter()
-                    .filter(|peer| matches!(peer, Peer::Pods { .. }))
-                    .count();
+                let pod_peers = peers.iter().filter(|peer| matches!(peer, Peer::Pods { .. })).count();
                 let rule_matches = !cx.compiled_rule(p, direction, i).peers.classes.is_empty();
                 if pod_peers == 0 || (pod_peers == 1 && rule_matches) {
                     continue;
@@ -144,13 +136,7 @@ pub(crate) fn check(cx: &mut Context) {
                             }
                         }
                     };
-                    cx.policy_finding(
-                        p,
-                        Some(peer_field(direction, i, j)),
-                        CODE,
-                        Severity::Warning,
-                        message,
-                    );
+                    cx.policy_finding(p, Some(peer_field(direction, i, j)), CODE, Severity::Warning, message);
                 }
             }
         }

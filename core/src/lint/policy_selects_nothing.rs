@@ -17,9 +17,7 @@ pub(crate) fn check(cx: &mut Context) {
     let model = cx.model;
     let classes = &cx.reach().classes.classes;
     // Host-network classes are few; scanning them per empty policy is cheap.
-    let host: Vec<usize> = (0..classes.len())
-        .filter(|&c| classes[c].host_network)
-        .collect();
+    let host: Vec<usize> = (0..classes.len()).filter(|&c| classes[c].host_network).collect();
     for (p, policy) in model.policies.iter().enumerate() {
         if !cx.compiled().policy_selects[p].is_empty() {
             continue;

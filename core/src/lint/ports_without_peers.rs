@@ -44,12 +44,7 @@ pub(crate) fn check(cx: &mut Context) {
     let model = cx.model;
     for (p, policy) in model.policies.iter().enumerate() {
         for direction in [Direction::Ingress, Direction::Egress] {
-            for (i, rule) in policy
-                .rules(direction)
-                .unwrap_or_default()
-                .iter()
-                .enumerate()
-            {
+            for (i, rule) in policy.rules(direction).unwrap_or_default().iter().enumerate() {
                 if rule.peers.is_some() || rule.ports.is_empty() {
                     continue;
                 }

@@ -28,19 +28,14 @@ pub const CODE: &str = "rule-shadowed";
 
 /// True when `broad` matches everything `narrow` matches (its requirements are a subset).
 fn selector_within(narrow: &Selector, broad: &Selector) -> bool {
-    broad
-        .requirements()
-        .iter()
-        .all(|r| narrow.requirements().contains(r))
+    broad.requirements().iter().all(|r| narrow.requirements().contains(r))
 }
 
 fn scope_within(narrow: &NamespaceScope, broad: &NamespaceScope, own_labels: &Labels) -> bool {
     match (narrow, broad) {
         (NamespaceScope::Own(_), NamespaceScope::Own(_)) => true,
         (NamespaceScope::Own(_), NamespaceScope::Matching(broad)) => broad.matches(own_labels),
-        (NamespaceScope::Matching(narrow), NamespaceScope::Matching(broad)) => {
-            selector_within(narrow, broad)
-        }
+        (NamespaceScope::Matching(narrow), NamespaceScope::Matching(broad)) => selector_within(narrow, broad),
         (NamespaceScope::Matching(_), NamespaceScope::Own(_)) => false,
     }
 }
@@ -78,10 +73,7 @@ impl<'a> Peers<'a> {
                     Peer::Pods {
                         namespaces: b_namespaces,
                         pods: b_pods,
-                    } => {
-                        selector_within(pods, b_pods)
-                            && scope_within(namespaces, b_namespaces, own_labels)
-                    }
+                    } => selector_within(pods, b_pods) && scope_within(namespaces, b_namespaces, own_labels),
                     Peer::IpBlock { .. } => false,
                 }),
             })
@@ -99,10 +91,10 @@ fn ports_within(narrow: &RulePorts, broad: &RulePorts) -> bool {
 pub(crate) fn check(cx: &mut Context) {
     let model = cx.model;
     for (p, policy) in model.policies.iter().enumerate() {
-        let own_labels = model.namespaces.get(&policy.namespace).map_or_else(
-            || implicit_namespace_labels(&policy.namespace),
-            |ns| ns.labels.clone(),
-        );
+        let own_labels = model
+            .namespaces
+            .get(&policy.namespace)
+            .map_or_else(|| implicit_namespace_labels(&policy.namespace), |ns| ns.labels.clone());
         for direction in [Direction::Ingress, Direction::Egress] {
             let rules = policy.rules(direction).unwrap_or_default();
             if rules.len() < 2 {
@@ -112,13 +104,10 @@ pub(crate) fn check(cx: &mut Context) {
             let ports: Vec<&RulePorts> = (0..rules.len())
                 .map(|i| &cx.compiled_rule(p, direction, i).ports)
                 .collect();
-            let within = |a: usize, b: usize| {
-                ports_within(ports[a], ports[b]) && peers[a].within(&peers[b], &own_labels)
-            };
+            let within =
+                |a: usize, b: usize| ports_within(ports[a], ports[b]) && peers[a].within(&peers[b], &own_labels);
             for i in 0..rules.len() {
-                let Some(j) =
-                    (0..rules.len()).find(|&j| j != i && within(i, j) && (j < i || !within(j, i)))
-                else {
+                let Some(j) = (0..rules.len()).find(|&j| j != i && within(i, j) && (j < i || !within(j, i))) else {
                     continue;
                 };
                 let message = format!(
@@ -126,13 +115,7 @@ pub(crate) fn check(cx: &mut Context) {
                     rule_name(direction, i),
                     rule_name(direction, j)
                 );
-                cx.policy_finding(
-                    p,
-                    Some(rule_field(direction, i)),
-                    CODE,
-                    Severity::Info,
-                    message,
-                );
+                cx.policy_finding(p, Some(rule_field(direction, i)), CODE, Severity::Info, message);
             }
         }
     }

@@ -37,16 +37,10 @@ pub(crate) fn check(cx: &mut Context) {
     };
     for (w, &c) in classes.of_workload.iter().enumerate() {
         let class = &classes.classes[c];
-        if class.host_network || selected.contains(c) || selected_in_namespace[class.namespace] == 0
-        {
+        if class.host_network || selected.contains(c) || selected_in_namespace[class.namespace] == 0 {
             continue;
         }
-        if !cx.list_workload(
-            w,
-            CODE,
-            Severity::Warning,
-            "are not selected by any NetworkPolicy",
-        ) {
+        if !cx.list_workload(w, CODE, Severity::Warning, "are not selected by any NetworkPolicy") {
             continue;
         }
         let namespace = &classes.namespaces[class.namespace];

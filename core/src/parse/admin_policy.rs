@@ -16,9 +16,7 @@ use serde::Deserialize;
 use super::decode::Problem;
 use super::validate::{self, join, Issues};
 use crate::ipset::IpSet;
-use crate::model::{
-    AdminAction, AdminPeer, AdminPolicy, AdminRule, AdminSubject, PortEntry, PortRef,
-};
+use crate::model::{AdminAction, AdminPeer, AdminPolicy, AdminRule, AdminSubject, PortEntry, PortRef};
 use crate::ports::Protocol;
 use crate::selector::Selector;
 use crate::source::Origin;
@@ -135,23 +133,13 @@ pub(crate) fn convert(
                 None
             }
             None => {
-                issues.push(Problem::new(
-                    "invalid-object",
-                    "spec.priority",
-                    "Required value",
-                ));
+                issues.push(Problem::new("invalid-object", "spec.priority", "Required value"));
                 None
             }
         }
     };
     let subject = convert_subject(spec.subject.as_ref(), issues);
-    let ingress = convert_rules(
-        spec.ingress.as_deref(),
-        "ingress",
-        baseline,
-        issues,
-        warnings,
-    );
+    let ingress = convert_rules(spec.ingress.as_deref(), "ingress", baseline, issues, warnings);
     let egress = convert_rules(spec.egress.as_deref(), "egress", baseline, issues, warnings);
     if issues.len() > before {
         return None;
@@ -173,9 +161,7 @@ fn convert_subject(subject: Option<&RawSubject>, issues: &mut Issues) -> Option<
         Some(RawSubject {
             namespaces: Some(ns),
             pods: None,
-        }) => {
-            validate::selector(ns, &join(field, "namespaces"), issues).map(AdminSubject::Namespaces)
-        }
+        }) => validate::selector(ns, &join(field, "namespaces"), issues).map(AdminSubject::Namespaces),
         Some(RawSubject {
             namespaces: None,
             pods: Some(pods),
@@ -205,11 +191,7 @@ fn convert_subject(subject: Option<&RawSubject>, issues: &mut Issues) -> Option<
     }
 }
 
-fn namespaced_pod(
-    raw: &RawNamespacedPod,
-    field: &str,
-    issues: &mut Issues,
-) -> Option<(Selector, Selector)> {
+fn namespaced_pod(raw: &RawNamespacedPod, field: &str, issues: &mut Issues) -> Option<(Selector, Selector)> {
     let mut selector = |raw: Option<&LabelSelector>, name: &str| {
         let field = join(field, name);
         if let Some(raw) = raw {
@@ -256,11 +238,7 @@ fn convert_rules(
                     Some(a) => format!("unsupported action {a:?}: supported values are {allowed}"),
                     None => format!("Required value: one of {allowed}"),
                 };
-                issues.push(Problem::new(
-                    "invalid-object",
-                    join(&field, "action"),
-                    message,
-                ));
+                issues.push(Problem::new("invalid-object", join(&field, "action"), message));
                 None
             }
         };
@@ -350,9 +328,7 @@ fn convert_peer(
         ));
         return None;
     }
-    if direction == "ingress"
-        && (peer.nodes.is_some() || peer.networks.is_some() || peer.domain_names.is_some())
-    {
+    if direction == "ingress" && (peer.nodes.is_some() || peer.networks.is_some() || peer.domain_names.is_some()) {
         issues.push(Problem::new(
             "invalid-object",
             field,
@@ -361,8 +337,7 @@ fn convert_peer(
         return None;
     }
     if let Some(ns) = &peer.namespaces {
-        return validate::selector(ns, &join(field, "namespaces"), issues)
-            .map(AdminPeer::Namespaces);
+        return validate::selector(ns, &join(field, "namespaces"), issues).map(AdminPeer::Namespaces);
     }
     if let Some(pods) = &peer.pods {
         let (namespaces, pods) = namespaced_pod(pods, &join(field, "pods"), issues)?;
@@ -388,11 +363,7 @@ fn convert_peer(
         }
         return ok.then_some(AdminPeer::Networks(set));
     }
-    let what = if peer.nodes.is_some() {
-        "nodes"
-    } else {
-        "domainNames"
-    };
+    let what = if peer.nodes.is_some() { "nodes" } else { "domainNames" };
     warnings.push(Problem::new(
         "unsupported-peer",
         join(field, what),
@@ -420,11 +391,7 @@ fn convert_port(port: &RawPort, field: &str, issues: &mut Issues) -> Vec<PortEnt
         return Vec::new();
     }
     if let Some(number) = &port.port_number {
-        let protocol = validate::protocol(
-            number.protocol.as_deref(),
-            &join(field, "portNumber.protocol"),
-            issues,
-        );
+        let protocol = validate::protocol(number.protocol.as_deref(), &join(field, "portNumber.protocol"), issues);
         let port_field = join(field, "portNumber.port");
         let Some(value) = number.port else {
             issues.push(Problem::new("invalid-port", port_field, "Required value"));
@@ -442,11 +409,7 @@ fn convert_port(port: &RawPort, field: &str, issues: &mut Issues) -> Vec<PortEnt
     }
     if let Some(name) = &port.named_port {
         if let Err(message) = validate::check_port_name(name) {
-            issues.push(Problem::new(
-                "invalid-port",
-                join(field, "namedPort"),
-                message,
-            ));
+            issues.push(Problem::new("invalid-port", join(field, "namedPort"), message));
             return Vec::new();
         }
         return Protocol::ALL
@@ -461,11 +424,7 @@ fn convert_port(port: &RawPort, field: &str, issues: &mut Issues) -> Vec<PortEnt
     let Some(range) = &port.port_range else {
         return Vec::new();
     };
-    let protocol = validate::protocol(
-        range.protocol.as_deref(),
-        &join(field, "portRange.protocol"),
-        issues,
-    );
+    let protocol = validate::protocol(range.protocol.as_deref(), &join(field, "portRange.protocol"), issues);
     let mut bound = |value: Option<i32>, name: &str| {
         let f = join(field, &format!("portRange.{name}"));
         if let Some(v) = value {
@@ -547,10 +506,7 @@ spec:
 
     #[test]
     fn validation() {
-        let (p, issues, _) = anp(
-            "metadata: {name: a}\nspec: {subject: {namespaces: {}}}",
-            false,
-        );
+        let (p, issues, _) = anp("metadata: {name: a}\nspec: {subject: {namespaces: {}}}", false);
         assert!(p.is_none());
         assert_eq!(issues[0].field, "spec.priority");
         let (p, issues, _) = anp(

@@ -185,10 +185,7 @@ pub(crate) fn json_problem(error: &serde_json::Error, path: &str) -> Problem {
 /// Removes a trailing ` at line N column M` from a serde message.
 fn strip_position(message: &str) -> &str {
     match message.rfind(" at line ") {
-        Some(i)
-            if position_len(&message[i + " at line ".len()..])
-                == Some(message.len() - i - " at line ".len()) =>
-        {
+        Some(i) if position_len(&message[i + " at line ".len()..]) == Some(message.len() - i - " at line ".len()) => {
             &message[..i]
         }
         _ => message,
@@ -251,11 +248,7 @@ mod tests {
         assert_eq!(problem.code, "yaml-syntax");
         assert_eq!(problem.field, "");
         assert!(problem.line.is_some());
-        assert!(
-            !problem.message.contains(" at line "),
-            "{}",
-            problem.message
-        );
+        assert!(!problem.message.contains(" at line "), "{}", problem.message);
     }
 
     #[test]
@@ -269,7 +262,9 @@ mod tests {
     #[test]
     fn positions_are_dropped_from_messages() {
         assert_eq!(
-            drop_positions("did not find expected key at line 5 column 3, while parsing a block mapping at line 2 column 1"),
+            drop_positions(
+                "did not find expected key at line 5 column 3, while parsing a block mapping at line 2 column 1"
+            ),
             "did not find expected key, while parsing a block mapping"
         );
         assert_eq!(

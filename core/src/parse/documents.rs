@@ -83,9 +83,7 @@ pub(crate) fn split_yaml(text: &str) -> Vec<Document<'_>> {
     for offset in marker_candidates(text) {
         line_no += text[counted..offset].matches('\n').count();
         counted = offset;
-        let line_end = text[offset..]
-            .find('\n')
-            .map_or(text.len(), |i| offset + i + 1);
+        let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1);
         let line = &text[offset..line_end];
         match marker(line) {
             Some(Marker::Start { rest }) => {
@@ -184,9 +182,7 @@ fn first_content_offset(text: &str) -> Option<usize> {
 }
 
 fn content_line(text: &str, first_line: usize) -> usize {
-    first_content_offset(text).map_or(first_line, |offset| {
-        first_line + text[..offset].matches('\n').count()
-    })
+    first_content_offset(text).map_or(first_line, |offset| first_line + text[..offset].matches('\n').count())
 }
 
 #[cfg(test)]
@@ -235,10 +231,7 @@ mod tests {
         let docs = summary("a: 1\n...\n--- {b: 2}\n...\n");
         assert_eq!(
             docs,
-            vec![
-                (0, 1, 1, "a: 1\n".to_string()),
-                (1, 3, 3, "{b: 2}\n".to_string())
-            ]
+            vec![(0, 1, 1, "a: 1\n".to_string()), (1, 3, 3, "{b: 2}\n".to_string())]
         );
         // `---x` and `....` are content, not markers.
         assert_eq!(split("---x: 1\n").len(), 1);

@@ -25,10 +25,7 @@ pub(crate) enum Sniffed {
     /// Nothing but comments, or an explicit null: ignored silently.
     Empty,
     /// A mapping with a `kind` (and maybe an `apiVersion`).
-    Object {
-        api_version: Option<String>,
-        kind: String,
-    },
+    Object { api_version: Option<String>, kind: String },
     /// A mapping without a string `kind`.
     NoKind,
     /// Not a mapping: a scalar or a sequence (named, e.g. "a sequence").
@@ -64,11 +61,7 @@ pub(crate) fn sniff_value(value: &serde_yaml::Value) -> Sniffed {
     match value {
         serde_yaml::Value::Null => Sniffed::Empty,
         serde_yaml::Value::Mapping(map) => {
-            let get = |key: &str| {
-                map.get(key)
-                    .and_then(serde_yaml::Value::as_str)
-                    .map(str::to_string)
-            };
+            let get = |key: &str| map.get(key).and_then(serde_yaml::Value::as_str).map(str::to_string);
             match get("kind") {
                 Some(kind) if !kind.is_empty() => Sniffed::Object {
                     api_version: get("apiVersion"),
@@ -271,10 +264,7 @@ fn sniff_block_text(text: &str) -> Option<Sniffed> {
     let mut first = true;
     for line in text.split('\n') {
         // Indented, blank and comment lines are not top-level keys.
-        if matches!(
-            line.as_bytes().first(),
-            None | Some(b' ' | b'\t' | b'\r' | b'#')
-        ) {
+        if matches!(line.as_bytes().first(), None | Some(b' ' | b'\t' | b'\r' | b'#')) {
             continue;
         }
         if first {
@@ -324,10 +314,7 @@ fn plain_value(rest: &str) -> Option<String> {
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'/' | b'-' | b'_'))
     };
     for quote in ['"', '\''] {
-        if let Some(inner) = value
-            .strip_prefix(quote)
-            .and_then(|v| v.strip_suffix(quote))
-        {
+        if let Some(inner) = value.strip_prefix(quote).and_then(|v| v.strip_suffix(quote)) {
             return simple(inner).then(|| inner.to_string());
         }
     }
@@ -353,16 +340,9 @@ mod tests {
 
     #[test]
     fn block_yaml_is_read_from_the_text() {
-        let text =
-            "# c\napiVersion: apps/v1 # x\nmetadata:\n  kind: nested\nkind: \"Deployment\"\n";
-        assert_eq!(
-            sniff_block_text(text),
-            Some(object(Some("apps/v1"), "Deployment"))
-        );
-        assert_eq!(
-            sniff_text(text).unwrap(),
-            object(Some("apps/v1"), "Deployment")
-        );
+        let text = "# c\napiVersion: apps/v1 # x\nmetadata:\n  kind: nested\nkind: \"Deployment\"\n";
+        assert_eq!(sniff_block_text(text), Some(object(Some("apps/v1"), "Deployment")));
+        assert_eq!(sniff_text(text).unwrap(), object(Some("apps/v1"), "Deployment"));
     }
 
     #[test]
@@ -371,11 +351,7 @@ mod tests {
         assert_eq!(sniff_text("kind: &k Pod\n").unwrap(), object(None, "Pod"));
         let flow = documents::split_yaml("{kind: Pod, apiVersion: v1}");
         assert_eq!(sniff(&flow[0]).unwrap(), object(Some("v1"), "Pod"));
-        assert_eq!(
-            sniff_text("{kind: Pod}").unwrap_err().code,
-            "yaml-syntax",
-            "not JSON"
-        );
+        assert_eq!(sniff_text("{kind: Pod}").unwrap_err().code, "yaml-syntax", "not JSON");
         assert_eq!(
             sniff_text(r#"{"apiVersion": "v1", "kind": "List", "items": []}"#).unwrap(),
             object(Some("v1"), "List")
@@ -384,22 +360,13 @@ mod tests {
 
     #[test]
     fn non_objects() {
-        assert_eq!(
-            sniff_text("- a\n- b\n").unwrap(),
-            Sniffed::NotMapping("a sequence")
-        );
-        assert_eq!(
-            sniff_text("just text\n").unwrap(),
-            Sniffed::NotMapping("a scalar")
-        );
+        assert_eq!(sniff_text("- a\n- b\n").unwrap(), Sniffed::NotMapping("a sequence"));
+        assert_eq!(sniff_text("just text\n").unwrap(), Sniffed::NotMapping("a scalar"));
         assert_eq!(sniff_text("a: 1\n").unwrap(), Sniffed::NoKind);
         assert_eq!(sniff_text("kind: 5\n").unwrap(), Sniffed::NoKind);
         assert_eq!(sniff_text("~\n").unwrap(), Sniffed::Empty);
         assert_eq!(sniff_text("---\n# only\n").unwrap(), Sniffed::Empty);
-        assert_eq!(
-            sniff_text("[1, 2]").unwrap(),
-            Sniffed::NotMapping("a sequence")
-        );
+        assert_eq!(sniff_text("[1, 2]").unwrap(), Sniffed::NotMapping("a sequence"));
     }
 
     #[test]

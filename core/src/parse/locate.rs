@@ -149,9 +149,7 @@ fn split_key(rest: &str) -> Option<(&str, &str, usize)> {
             (rest[..colon].trim_end(), &rest[colon..])
         }
     };
-    let after_colon = after_key
-        .trim_start_matches([' ', '\t'])
-        .strip_prefix(':')?;
+    let after_colon = after_key.trim_start_matches([' ', '\t']).strip_prefix(':')?;
     if !(after_colon.is_empty() || after_colon.starts_with([' ', '\t'])) {
         return None;
     }
@@ -252,9 +250,7 @@ fn block_find(text: &str, toks: &[Token<'_>], field: &str) -> Option<usize> {
         best = Some(toks[t].offset);
         rest = after;
         let Tok::Entry {
-            value,
-            value_offset,
-            ..
+            value, value_offset, ..
         } = toks[t].kind
         else {
             break;
@@ -267,9 +263,7 @@ fn block_find(text: &str, toks: &[Token<'_>], field: &str) -> Option<usize> {
         }
         lo = t + 1;
         hi = (lo..hi)
-            .find(|&i| {
-                toks[i].indent < level || (toks[i].indent == level && toks[i].kind != Tok::Dash)
-            })
+            .find(|&i| toks[i].indent < level || (toks[i].indent == level && toks[i].kind != Tok::Dash))
             .unwrap_or(hi);
     }
     best
@@ -449,10 +443,7 @@ spec:
         assert_eq!(at("metadata.labels.app.kubernetes.io/name"), Some(6));
         assert_eq!(at("spec.podSelector"), Some(8));
         assert_eq!(at("spec.ingress[0]"), Some(10));
-        assert_eq!(
-            at("spec.ingress[0].from[0].podSelector.matchLabels"),
-            Some(12)
-        );
+        assert_eq!(at("spec.ingress[0].from[0].podSelector.matchLabels"), Some(12));
         assert_eq!(at("spec.ingress[0].from[1].ipBlock.cidr"), Some(14));
         assert_eq!(at("spec.ingress[0].from[1].ipBlock.except[0]"), Some(16));
         assert_eq!(at("spec.ingress[0].ports[1].port"), Some(19));
@@ -478,10 +469,7 @@ spec:
         assert_eq!(field_line(json, 1, "kind"), Some(2));
         assert_eq!(field_line(json, 1, "items[0]"), Some(4));
         assert_eq!(field_line(json, 1, "items[1].kind"), Some(6));
-        assert_eq!(
-            field_line(json, 1, "items[1].spec.containers[0].name"),
-            Some(7)
-        );
+        assert_eq!(field_line(json, 1, "items[1].spec.containers[0].name"), Some(7));
         assert_eq!(field_line(json, 1, "items[1].metadata"), Some(5));
     }
 

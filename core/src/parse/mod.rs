@@ -119,9 +119,7 @@ enum Class {
 fn classify(api_version: &str, kind: &str) -> Class {
     let modelled = match (api_version, kind) {
         ("v1", "Pod") => Some(Class::Workload(WorkloadKind::Pod)),
-        ("v1", "ReplicationController") => {
-            Some(Class::Workload(WorkloadKind::ReplicationController))
-        }
+        ("v1", "ReplicationController") => Some(Class::Workload(WorkloadKind::ReplicationController)),
         ("apps/v1", "Deployment") => Some(Class::Workload(WorkloadKind::Deployment)),
         ("apps/v1", "StatefulSet") => Some(Class::Workload(WorkloadKind::StatefulSet)),
         ("apps/v1", "DaemonSet") => Some(Class::Workload(WorkloadKind::DaemonSet)),
@@ -132,9 +130,7 @@ fn classify(api_version: &str, kind: &str) -> Class {
         ("v1", "Service") => Some(Class::Service),
         ("networking.k8s.io/v1", "NetworkPolicy") => Some(Class::NetworkPolicy),
         (admin_policy::API_VERSION, "AdminNetworkPolicy") => Some(Class::Admin { baseline: false }),
-        (admin_policy::API_VERSION, "BaselineAdminNetworkPolicy") => {
-            Some(Class::Admin { baseline: true })
-        }
+        (admin_policy::API_VERSION, "BaselineAdminNetworkPolicy") => Some(Class::Admin { baseline: true }),
         _ => None,
     };
     if let Some(class) = modelled {
@@ -156,14 +152,7 @@ fn classify(api_version: &str, kind: &str) -> Class {
         );
     let known_group = matches!(
         api_version.split('/').next(),
-        Some(
-            "extensions"
-                | "apps"
-                | "batch"
-                | "networking.k8s.io"
-                | "policy.networking.k8s.io"
-                | "v1"
-        )
+        Some("extensions" | "apps" | "batch" | "networking.k8s.io" | "policy.networking.k8s.io" | "v1")
     );
     if known && known_group {
         Class::Removed
@@ -201,8 +190,7 @@ impl Ctx<'_> {
     /// The file line of a field (relative to the object), or of the object itself.
     fn line(&self, field: &str) -> usize {
         let full = self.full_field(field);
-        locate::field_line(self.doc.text, self.doc.first_line, &full)
-            .unwrap_or(self.doc.content_line)
+        locate::field_line(self.doc.text, self.doc.first_line, &full).unwrap_or(self.doc.content_line)
     }
 
     fn location(&self, object: Option<ObjectRef>, field: &str, line: usize) -> Location {
@@ -293,17 +281,8 @@ impl Parser {
         }
     }
 
-    fn document(
-        &mut self,
-        file: &SourceFile,
-        doc: &Document<'_>,
-        sniffed: Result<Sniffed, Problem>,
-    ) {
-        let ctx = Ctx {
-            file,
-            doc,
-            item: None,
-        };
+    fn document(&mut self, file: &SourceFile, doc: &Document<'_>, sniffed: Result<Sniffed, Problem>) {
+        let ctx = Ctx { file, doc, item: None };
         match sniffed {
             Err(problem) => self.report(&ctx, None, problem, Severity::Error),
             Ok(Sniffed::Empty) => {}
@@ -317,22 +296,12 @@ impl Parser {
 
     fn not_kubernetes(&mut self, ctx: &Ctx<'_>, what: &str) {
         let message = format!("not a Kubernetes object: expected a mapping with `apiVersion` and `kind`, found {what}");
-        self.report(
-            ctx,
-            None,
-            Problem::new("not-kubernetes", "", message),
-            Severity::Error,
-        );
+        self.report(ctx, None, Problem::new("not-kubernetes", "", message), Severity::Error);
     }
 
     fn no_kind(&mut self, ctx: &Ctx<'_>) {
         let message = "not a Kubernetes object: no `kind`";
-        self.report(
-            ctx,
-            None,
-            Problem::new("not-kubernetes", "", message),
-            Severity::Error,
-        );
+        self.report(ctx, None, Problem::new("not-kubernetes", "", message), Severity::Error);
     }
 
     fn object(&mut self, ctx: &Ctx<'_>, source: Source<'_>, api_version: Option<&str>, kind: &str) {
@@ -381,10 +350,7 @@ impl Parser {
             Err(problem) => return self.report(ctx, None, problem, Severity::Error),
         };
         for (i, item) in list.items.iter().flatten().enumerate() {
-            let item_ctx = Ctx {
-                item: Some(i),
-                ..*ctx
-            };
+            let item_ctx = Ctx { item: Some(i), ..*ctx };
             match kinds::sniff_value(item) {
                 Sniffed::Empty => {}
                 Sniffed::NotMapping(what) => self.not_kubernetes(&item_ctx, what),
@@ -446,13 +412,7 @@ impl Parser {
     }
 
     /// Name and namespace of a decoded object, checked like the API server.
-    fn identity(
-        &self,
-        kind: &str,
-        meta: &ObjectMeta,
-        namespaced: bool,
-        issues: &mut Issues,
-    ) -> ObjectRef {
+    fn identity(&self, kind: &str, meta: &ObjectMeta, namespaced: bool, issues: &mut Issues) -> ObjectRef {
         let name = match (&meta.name, &meta.generate_name) {
             (Some(name), _) if !name.is_empty() => {
                 let valid = if kind == "Namespace" || kind == "Service" {
@@ -564,14 +524,7 @@ impl Parser {
         };
         let mut issues = Issues::new();
         let object = self.identity(kind.as_str(), &parts.meta, true, &mut issues);
-        let raw = workloads::build(
-            kind,
-            parts,
-            &object.namespace,
-            &object.name,
-            ctx.origin(),
-            &mut issues,
-        );
+        let raw = workloads::build(kind, parts, &object.namespace, &object.name, ctx.origin(), &mut issues);
         if !self.check(ctx, &object, issues) {
             return;
         }
@@ -583,8 +536,7 @@ impl Parser {
     }
 
     fn namespace(&mut self, ctx: &Ctx<'_>, source: Source<'_>) {
-        let Some(ns) = self.decode_or_report::<core::Namespace>(ctx, source, "Namespace", false)
-        else {
+        let Some(ns) = self.decode_or_report::<core::Namespace>(ctx, source, "Namespace", false) else {
             return;
         };
         let mut issues = Issues::new();
@@ -607,21 +559,13 @@ impl Parser {
     }
 
     fn service(&mut self, ctx: &Ctx<'_>, source: Source<'_>) {
-        let Some(service) = self.decode_or_report::<core::Service>(ctx, source, "Service", true)
-        else {
+        let Some(service) = self.decode_or_report::<core::Service>(ctx, source, "Service", true) else {
             return;
         };
         let mut issues = Issues::new();
         let object = self.identity("Service", &service.metadata, true, &mut issues);
-        validate::labels(
-            service.metadata.labels.as_ref(),
-            "metadata.labels",
-            &mut issues,
-        );
-        let selector = service
-            .spec
-            .and_then(|s| s.selector)
-            .filter(|s| !s.is_empty());
+        validate::labels(service.metadata.labels.as_ref(), "metadata.labels", &mut issues);
+        let selector = service.spec.and_then(|s| s.selector).filter(|s| !s.is_empty());
         validate::labels(selector.as_ref(), "spec.selector", &mut issues);
         if !self.check(ctx, &object, issues) || !self.first_definition(ctx, &object) {
             return;
@@ -635,25 +579,14 @@ impl Parser {
     }
 
     fn network_policy(&mut self, ctx: &Ctx<'_>, source: Source<'_>) {
-        let Some(policy) =
-            self.decode_or_report::<networking::NetworkPolicy>(ctx, source, "NetworkPolicy", true)
+        let Some(policy) = self.decode_or_report::<networking::NetworkPolicy>(ctx, source, "NetworkPolicy", true)
         else {
             return;
         };
         let mut issues = Issues::new();
         let object = self.identity("NetworkPolicy", &policy.metadata, true, &mut issues);
-        validate::labels(
-            policy.metadata.labels.as_ref(),
-            "metadata.labels",
-            &mut issues,
-        );
-        let converted = network_policy::convert(
-            &policy,
-            &object.namespace,
-            &object.name,
-            ctx.origin(),
-            &mut issues,
-        );
+        validate::labels(policy.metadata.labels.as_ref(), "metadata.labels", &mut issues);
+        let converted = network_policy::convert(&policy, &object.namespace, &object.name, ctx.origin(), &mut issues);
         if !self.check(ctx, &object, issues) {
             return;
         }
@@ -670,22 +603,13 @@ impl Parser {
         } else {
             "AdminNetworkPolicy"
         };
-        let Some(raw) =
-            self.decode_or_report::<admin_policy::RawAdminPolicy>(ctx, source, kind, false)
-        else {
+        let Some(raw) = self.decode_or_report::<admin_policy::RawAdminPolicy>(ctx, source, kind, false) else {
             return;
         };
         let mut issues = Issues::new();
         let mut warnings = Issues::new();
         let object = self.identity(kind, &raw.metadata, false, &mut issues);
-        let converted = admin_policy::convert(
-            &raw,
-            &object.name,
-            baseline,
-            ctx.origin(),
-            &mut issues,
-            &mut warnings,
-        );
+        let converted = admin_policy::convert(&raw, &object.name, baseline, ctx.origin(), &mut issues, &mut warnings);
         for warning in warnings {
             self.report(ctx, Some(object.clone()), warning, Severity::Warning);
         }
@@ -704,13 +628,7 @@ impl Parser {
     }
 
     /// Turns a problem into a located diagnostic.
-    fn report(
-        &mut self,
-        ctx: &Ctx<'_>,
-        object: Option<ObjectRef>,
-        problem: Problem,
-        severity: Severity,
-    ) {
+    fn report(&mut self, ctx: &Ctx<'_>, object: Option<ObjectRef>, problem: Problem, severity: Severity) {
         let line = match problem.line {
             // serde's own position, when it read the document text itself.
             Some(line) if ctx.item.is_none() && line > 0 => ctx.doc.first_line + line - 1,

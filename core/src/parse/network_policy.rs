@@ -117,9 +117,7 @@ fn policy_types(spec: &k8s::NetworkPolicySpec, issues: &mut Issues) -> Option<(b
             issues.push(Problem::new(
                 "invalid-policy-type",
                 format!("spec.policyTypes[{i}]"),
-                format!(
-                    "unsupported policy type {t:?}: supported values are \"Ingress\", \"Egress\""
-                ),
+                format!("unsupported policy type {t:?}: supported values are \"Ingress\", \"Egress\""),
             ));
             ok = false;
         }
@@ -143,9 +141,7 @@ fn convert_rule(
         Some(list) => Some(
             list.iter()
                 .enumerate()
-                .filter_map(|(i, peer)| {
-                    convert_peer(peer, namespace, &format!("{peers_field}[{i}]"), issues)
-                })
+                .filter_map(|(i, peer)| convert_peer(peer, namespace, &format!("{peers_field}[{i}]"), issues))
                 .collect(),
         ),
     };
@@ -158,12 +154,7 @@ fn convert_rule(
     (issues.len() == before).then_some(Rule { peers, ports })
 }
 
-fn convert_peer(
-    peer: &k8s::NetworkPolicyPeer,
-    namespace: &str,
-    field: &str,
-    issues: &mut Issues,
-) -> Option<Peer> {
+fn convert_peer(peer: &k8s::NetworkPolicyPeer, namespace: &str, field: &str, issues: &mut Issues) -> Option<Peer> {
     match (&peer.pod_selector, &peer.namespace_selector, &peer.ip_block) {
         (None, None, None) => {
             issues.push(Problem::new(
@@ -179,8 +170,9 @@ fn convert_peer(
                 None => Some(Selector::everything()),
             };
             let namespaces = match namespaces {
-                Some(raw) => validate::selector(raw, &join(field, "namespaceSelector"), issues)
-                    .map(NamespaceScope::Matching),
+                Some(raw) => {
+                    validate::selector(raw, &join(field, "namespaceSelector"), issues).map(NamespaceScope::Matching)
+                }
                 None => Some(NamespaceScope::Own(namespace.to_string())),
             };
             Some(Peer::Pods {
@@ -205,18 +197,12 @@ fn convert_peer(
     }
 }
 
-fn convert_port(
-    port: &k8s::NetworkPolicyPort,
-    field: &str,
-    issues: &mut Issues,
-) -> Option<PortEntry> {
+fn convert_port(port: &k8s::NetworkPolicyPort, field: &str, issues: &mut Issues) -> Option<PortEntry> {
     let before = issues.len();
     let protocol = validate::protocol(port.protocol.as_deref(), &join(field, "protocol"), issues);
     let port_field = join(field, "port");
     let number = match &port.port {
-        Some(IntOrString::Int(n)) => {
-            validate::port_number(*n, &port_field, issues).map(PortRef::Number)
-        }
+        Some(IntOrString::Int(n)) => validate::port_number(*n, &port_field, issues).map(PortRef::Number),
         Some(IntOrString::String(name)) => match validate::check_port_name(name) {
             Ok(()) => Some(PortRef::Name(name.clone())),
             Err(message) => {
@@ -320,18 +306,9 @@ mod tests {
     fn end_port_rules() {
         for (yaml, field) in [
             ("{endPort: 90}", "spec.ingress[0].ports[0].endPort"),
-            (
-                "{port: http, endPort: 90}",
-                "spec.ingress[0].ports[0].endPort",
-            ),
-            (
-                "{port: 100, endPort: 90}",
-                "spec.ingress[0].ports[0].endPort",
-            ),
-            (
-                "{port: 100, endPort: 70000}",
-                "spec.ingress[0].ports[0].endPort",
-            ),
+            ("{port: http, endPort: 90}", "spec.ingress[0].ports[0].endPort"),
+            ("{port: 100, endPort: 90}", "spec.ingress[0].ports[0].endPort"),
+            ("{port: 100, endPort: 70000}", "spec.ingress[0].ports[0].endPort"),
         ] {
             let (p, issues) = policy(&format!("spec: {{ingress: [{{ports: [{yaml}]}}]}}"));
             assert!(p.is_none(), "{yaml}");

@@ -47,9 +47,7 @@ pub(crate) fn check_port_name(name: &str) -> Result<(), String> {
     } else {
         return Ok(());
     };
-    Err(format!(
-        "invalid port name {name:?}: {problem} (an IANA service name)"
-    ))
+    Err(format!("invalid port name {name:?}: {problem} (an IANA service name)"))
 }
 
 /// A port number 1-65535.
@@ -77,9 +75,7 @@ pub(crate) fn protocol(value: Option<&str>, field: &str, issues: &mut Issues) ->
         issues.push(Problem::new(
             "invalid-protocol",
             field,
-            format!(
-                "unsupported protocol {text:?}: supported values are \"TCP\", \"UDP\", \"SCTP\""
-            ),
+            format!("unsupported protocol {text:?}: supported values are \"TCP\", \"UDP\", \"SCTP\""),
         ));
     }
     parsed
@@ -117,12 +113,7 @@ pub(crate) fn selector(raw: &LabelSelector, field: &str, issues: &mut Issues) ->
 
 /// An `ipBlock`: `cidr` minus `except`, where every `except` must be a strict subset of
 /// `cidr` (same family, longer prefix).
-pub(crate) fn ip_block(
-    cidr: &str,
-    except: &[String],
-    field: &str,
-    issues: &mut Issues,
-) -> Option<Peer> {
+pub(crate) fn ip_block(cidr: &str, except: &[String], field: &str, issues: &mut Issues) -> Option<Peer> {
     let cidr_field = join(field, "cidr");
     let Some(net) = parse_net(cidr, &cidr_field, issues) else {
         // Still check the excepts' syntax so every problem is reported.
@@ -216,9 +207,7 @@ mod tests {
     fn ip_block_carving_and_errors() {
         let mut issues = Issues::new();
         let peer = ip_block("10.0.0.0/8", &["10.1.0.0/16".into()], "b", &mut issues).unwrap();
-        let Peer::IpBlock { set, .. } = peer else {
-            panic!()
-        };
+        let Peer::IpBlock { set, .. } = peer else { panic!() };
         assert_eq!(set.to_string(), "10.0.0.0/8 except 10.1.0.0/16");
         assert!(issues.is_empty());
 
@@ -242,12 +231,7 @@ mod tests {
                 "invalid-except",
                 "b.except[0]",
             ),
-            (
-                "10.0.0.0/8",
-                vec!["x".to_string()],
-                "invalid-cidr",
-                "b.except[0]",
-            ),
+            ("10.0.0.0/8", vec!["x".to_string()], "invalid-cidr", "b.except[0]"),
         ] {
             let mut issues = Issues::new();
             assert!(ip_block(cidr, &except, "b", &mut issues).is_none());

@@ -98,29 +98,16 @@ pub(crate) fn decode_parts(kind: WorkloadKind, source: Source<'_>) -> Result<Par
         WorkloadKind::ReplicationController => {
             let r: core::ReplicationController = decode(source)?;
             let spec = r.spec.unwrap_or_default();
-            (
-                r.metadata,
-                template(spec.template),
-                SelectorRule::Map(spec.selector),
-            )
+            (r.metadata, template(spec.template), SelectorRule::Map(spec.selector))
         }
         WorkloadKind::Job => {
             let j: batch::Job = decode(source)?;
             let spec = j.spec.unwrap_or_default();
-            (
-                j.metadata,
-                template(Some(spec.template)),
-                SelectorRule::None,
-            )
+            (j.metadata, template(Some(spec.template)), SelectorRule::None)
         }
         WorkloadKind::CronJob => {
             let c: batch::CronJob = decode(source)?;
-            let job = c
-                .spec
-                .unwrap_or_default()
-                .job_template
-                .spec
-                .unwrap_or_default();
+            let job = c.spec.unwrap_or_default().job_template.spec.unwrap_or_default();
             (c.metadata, template(Some(job.template)), SelectorRule::None)
         }
     };
@@ -222,8 +209,9 @@ pub(crate) fn build(
                 }
                 let protocol = match port.protocol.as_deref() {
                     None => Some(Protocol::Tcp),
-                    Some(text) => Protocol::parse(text)
-                        .or_else(|| validate::protocol(Some(text), &at("protocol"), issues)),
+                    Some(text) => {
+                        Protocol::parse(text).or_else(|| validate::protocol(Some(text), &at("protocol"), issues))
+                    }
                 };
                 let Some(port_name) = &port.name else {
                     continue;

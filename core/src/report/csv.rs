@@ -63,10 +63,7 @@ pub fn render_connections(report: &Report) -> String {
 /// without a base).
 pub fn render_diff(report: &Report) -> String {
     let mut out = String::new();
-    row(
-        &mut out,
-        &["from", "to", "before", "after", "added", "removed", "kind"],
-    );
+    row(&mut out, &["from", "to", "before", "after", "added", "removed", "kind"]);
     for c in report.diff.iter().flat_map(|d| &d.changes) {
         let kind = match c.kind {
             ChangeKind::Exposure => "exposure",

@@ -72,10 +72,7 @@ pub fn render(report: &Report) -> String {
     }
     let mut edges: BTreeMap<(usize, usize), Edge<'_>> = BTreeMap::new();
     for c in &analysis.connections {
-        edges
-            .entry((c.from as usize, c.to as usize))
-            .or_default()
-            .now = Some(analysis.ports(c));
+        edges.entry((c.from as usize, c.to as usize)).or_default().now = Some(analysis.ports(c));
     }
     for change in changes {
         let key = (index[change.from.as_str()], index[change.to.as_str()]);
@@ -100,11 +97,7 @@ pub fn render(report: &Report) -> String {
     }
     for (c, (namespace, members)) in clusters.iter().enumerate() {
         let _ = writeln!(out, "  subgraph cluster_{c} {{");
-        let _ = writeln!(
-            out,
-            "    label={}; style=rounded; color=gray60;",
-            dot_string(namespace)
-        );
+        let _ = writeln!(out, "    label={}; style=rounded; color=gray60;", dot_string(namespace));
         for &n in members {
             let _ = writeln!(out, "    {}", node_line(n, &nodes[n]));
         }

@@ -193,8 +193,7 @@ pub fn dot_string(text: &str) -> String {
 /// One RFC 4180 field: quoted (with `"` doubled) when it contains a comma, quote or line break,
 /// or starts or ends with a space; verbatim otherwise.
 pub fn csv_field(text: &str) -> String {
-    let needs_quotes =
-        text.contains([',', '"', '\r', '\n']) || text.starts_with(' ') || text.ends_with(' ');
+    let needs_quotes = text.contains([',', '"', '\r', '\n']) || text.starts_with(' ') || text.ends_with(' ');
     if needs_quotes {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {

@@ -91,9 +91,7 @@ impl fmt::Display for ReportFormat {
 
 /// A format name that is none of `markdown|md`, `text|txt`, `json`, `sarif`, `csv`, `dot`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "unknown report format {0:?}: expected one of markdown (md), text (txt), json, sarif, csv, dot"
-)]
+#[error("unknown report format {0:?}: expected one of markdown (md), text (txt), json, sarif, csv, dot")]
 pub struct UnknownFormat(pub String);
 
 impl FromStr for ReportFormat {
@@ -119,9 +117,7 @@ impl FromStr for ReportFormat {
 /// when there is a diff (the connections CSV otherwise).
 pub fn render(report: &Report, format: ReportFormat) -> String {
     match format {
-        ReportFormat::Markdown => {
-            super::markdown::render(report, &super::markdown::MarkdownOptions::default())
-        }
+        ReportFormat::Markdown => super::markdown::render(report, &super::markdown::MarkdownOptions::default()),
         ReportFormat::Text => super::text::render(report),
         ReportFormat::Json => super::json::render(report, true),
         ReportFormat::Sarif => super::sarif::render(report),
@@ -159,10 +155,7 @@ pub fn ports_capped(set: &PortSet, max_ranges: usize) -> String {
         }
         let complement = RangeSet::full().difference(ranges);
         if complement.ranges().len() < ranges.ranges().len() {
-            parts.push(format!(
-                "{protocol} all except {}",
-                range_list(&complement, max_ranges)
-            ));
+            parts.push(format!("{protocol} all except {}", range_list(&complement, max_ranges)));
         } else {
             parts.push(format!("{protocol} {}", range_list(ranges, max_ranges)));
         }
@@ -262,11 +255,7 @@ pub(crate) fn short_name_capped(id: &str, max: usize) -> String {
     if shown == pieces.len() {
         return name.to_string();
     }
-    format!(
-        "{}, … (+{} more)",
-        pieces[..shown].join(", "),
-        pieces.len() - shown
-    )
+    format!("{}, … (+{} more)", pieces[..shown].join(", "), pieces.len() - shown)
 }
 
 /// The label of an added or removed workload.
@@ -294,10 +283,7 @@ pub(crate) enum Who<'a> {
     /// Every workload of a namespace.
     AllInNamespace { namespace: &'a str, count: usize },
     /// Several (not all) workloads of a namespace.
-    SomeInNamespace {
-        namespace: &'a str,
-        ids: Vec<&'a str>,
-    },
+    SomeInNamespace { namespace: &'a str, ids: Vec<&'a str> },
     /// Every workload of the cluster (more than one namespace).
     AllWorkloads { count: usize },
     /// Several external address ranges (ids).
@@ -364,8 +350,7 @@ pub(crate) struct Statuses<'a> {
 
 impl<'a> Statuses<'a> {
     pub fn new(diff: Option<&'a Diff>) -> Self {
-        let set =
-            |ids: Option<&'a Vec<String>>| ids.into_iter().flatten().map(String::as_str).collect();
+        let set = |ids: Option<&'a Vec<String>>| ids.into_iter().flatten().map(String::as_str).collect();
         Statuses {
             added: set(diff.map(|d| &d.added_endpoints)),
             removed: set(diff.map(|d| &d.removed_endpoints)),
@@ -393,11 +378,7 @@ struct Item<'a> {
 /// Summarises the sources of one destination: sources with the same ports are merged into
 /// one line per namespace (or for the whole cluster, or for all external ranges) once there
 /// are [`SUMMARY_MIN`] of them. Lines keep the order of their first source.
-fn summarise<'a>(
-    items: &[Item<'a>],
-    universe: &Universe<'_>,
-    statuses: &Statuses<'_>,
-) -> Vec<Line<'a>> {
+fn summarise<'a>(items: &[Item<'a>], universe: &Universe<'_>, statuses: &Statuses<'_>) -> Vec<Line<'a>> {
     let mut by_ports: Vec<(&PortSet, Vec<usize>)> = Vec::new();
     let mut index: HashMap<&PortSet, usize> = HashMap::new();
     for (i, item) in items.iter().enumerate() {
@@ -434,17 +415,8 @@ fn summarise<'a>(
     for (ports, members) in by_ports {
         let (externals, workloads): (Vec<usize>, Vec<usize>) =
             members.iter().partition(|&&i| is_external(items[i].from));
-        if workloads.len() >= SUMMARY_MIN
-            && workloads.len() == universe.total
-            && universe.per_namespace.len() > 1
-        {
-            lines.push(many(
-                &workloads,
-                Who::AllWorkloads {
-                    count: workloads.len(),
-                },
-                ports,
-            ));
+        if workloads.len() >= SUMMARY_MIN && workloads.len() == universe.total && universe.per_namespace.len() > 1 {
+            lines.push(many(&workloads, Who::AllWorkloads { count: workloads.len() }, ports));
         } else {
             let mut by_namespace: Vec<(&str, Vec<usize>)> = Vec::new();
             for &i in &workloads {
@@ -564,9 +536,9 @@ pub(crate) fn reach_groups(report: &Report) -> Vec<Group<'_>> {
             continue;
         }
         let endpoint = &analysis.endpoints[to];
-        let (ext, int): (Vec<usize>, Vec<usize>) = conns.iter().partition(|&&i| {
-            analysis.endpoints[analysis.connections[i].from as usize].is_external()
-        });
+        let (ext, int): (Vec<usize>, Vec<usize>) = conns
+            .iter()
+            .partition(|&&i| analysis.endpoints[analysis.connections[i].from as usize].is_external());
         let items: Vec<Item<'_>> = ext
             .into_iter()
             .chain(int)
@@ -612,11 +584,7 @@ pub(crate) fn place(d: &Diagnostic) -> Place<'_> {
         .map(ToString::to_string)
         .filter(|o| !d.message.contains(o.as_str()));
     let field = loc.field.as_deref().filter(|f| !d.message.contains(f));
-    Place {
-        file,
-        object,
-        field,
-    }
+    Place { file, object, field }
 }
 
 /// Lint findings in display order: new ones first, otherwise as the linter sorted them.
@@ -631,10 +599,7 @@ pub(crate) fn diagnostic_order(report: &Report) -> Vec<usize> {
     let mut order: Vec<usize> = (0..report.diagnostics.len()).collect();
     order.sort_by_key(|&i| {
         let d = &report.diagnostics[i];
-        (
-            std::cmp::Reverse(d.diagnostic.severity),
-            std::cmp::Reverse(d.side),
-        )
+        (std::cmp::Reverse(d.diagnostic.severity), std::cmp::Reverse(d.side))
     });
     order
 }
@@ -697,10 +662,7 @@ pub(crate) fn verdict(report: &Report) -> (Tone, String) {
                     .count();
                 let mut detail = Vec::new();
                 if external > 0 {
-                    detail.push(format!(
-                        "{} to or from outside the cluster",
-                        thousands(external)
-                    ));
+                    detail.push(format!("{} to or from outside the cluster", thousands(external)));
                 }
                 if cross > 0 {
                     detail.push(format!("{} across namespaces", thousands(cross)));
@@ -710,10 +672,7 @@ pub(crate) fn verdict(report: &Report) -> (Tone, String) {
                 } else {
                     format!(" ({})", detail.join(", "))
                 };
-                parts.push(format!(
-                    "newly allows {}{detail}",
-                    plural(s.exposures, "connection")
-                ));
+                parts.push(format!("newly allows {}{detail}", plural(s.exposures, "connection")));
             }
             if s.breakages > 0 {
                 tone = tone.max(Tone::Notice);
@@ -725,10 +684,7 @@ pub(crate) fn verdict(report: &Report) -> (Tone, String) {
             }
             if s.removed_endpoints > 0 {
                 tone = tone.max(Tone::Notice);
-                parts.push(format!(
-                    "removes {}",
-                    plural(s.removed_endpoints, "workload")
-                ));
+                parts.push(format!("removes {}", plural(s.removed_endpoints, "workload")));
             }
             format!("This change {}.", join_and(&parts))
         }
@@ -803,12 +759,8 @@ mod tests {
         assert_eq!(ports(&PortSet::single(Protocol::Tcp, 5432)), "TCP 5432");
         assert_eq!(ports(&PortSet::single(Protocol::Udp, 53)), "UDP 53");
         assert_eq!(ports(&PortSet::all()), "all ports");
-        assert_eq!(
-            ports(&PortSet::protocol_all(Protocol::Tcp)),
-            "all TCP ports"
-        );
-        let all_but_22 =
-            PortSet::protocol_all(Protocol::Tcp).difference(&PortSet::single(Protocol::Tcp, 22));
+        assert_eq!(ports(&PortSet::protocol_all(Protocol::Tcp)), "all TCP ports");
+        let all_but_22 = PortSet::protocol_all(Protocol::Tcp).difference(&PortSet::single(Protocol::Tcp, 22));
         assert_eq!(ports(&all_but_22), "TCP all except 22");
         let web = PortSet::single(Protocol::Tcp, 80)
             .union(&PortSet::single(Protocol::Tcp, 443))
@@ -824,18 +776,9 @@ mod tests {
             short_name_capped(id, 100),
             "0.0.0.0/0 except 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16"
         );
-        assert_eq!(
-            short_name_capped(id, 30),
-            "0.0.0.0/0 except 10.0.0.0/8, … (+2 more)"
-        );
-        assert_eq!(
-            short_name_capped(id, 5),
-            "0.0.0.0/0 except 10.0.0.0/8, … (+2 more)"
-        );
-        assert_eq!(
-            short_name_capped("shop/Deployment/web", 3),
-            "Deployment/web"
-        );
+        assert_eq!(short_name_capped(id, 30), "0.0.0.0/0 except 10.0.0.0/8, … (+2 more)");
+        assert_eq!(short_name_capped(id, 5), "0.0.0.0/0 except 10.0.0.0/8, … (+2 more)");
+        assert_eq!(short_name_capped("shop/Deployment/web", 3), "Deployment/web");
     }
 
     #[test]
@@ -846,9 +789,6 @@ mod tests {
         assert_eq!(thousands(1_234_567), "1,234,567");
         assert_eq!(plural(1, "change"), "1 change");
         assert_eq!(plural(2000, "change"), "2,000 changes");
-        assert_eq!(
-            join_and(&["a".into(), "b".into(), "c".into()]),
-            "a, b and c"
-        );
+        assert_eq!(join_and(&["a".into(), "b".into(), "c".into()]), "a, b and c");
     }
 }

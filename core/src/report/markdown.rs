@@ -42,9 +42,9 @@ use crate::ports::PortSet;
 
 use super::escape::{code, escape_markdown_inline, table_code};
 use super::format::{
-    breakage_groups, counts, diagnostic_order, exposure_groups, is_external, join_and, lint_order,
-    place, plural, ports_capped, reach_groups, short_name_capped, status_label, thousands, verdict,
-    Group, Line, Tone, Who, EXTERNAL_DISPLAY_MAX,
+    breakage_groups, counts, diagnostic_order, exposure_groups, is_external, join_and, lint_order, place, plural,
+    ports_capped, reach_groups, short_name_capped, status_label, thousands, verdict, Group, Line, Tone, Who,
+    EXTERNAL_DISPLAY_MAX,
 };
 use super::Report;
 
@@ -313,10 +313,7 @@ impl Doc {
 fn footer(omitted: &Totals, options: &MarkdownOptions) -> String {
     let mut parts = Vec::new();
     if omitted.items > 0 {
-        parts.push(plural(
-            omitted.items,
-            &format!("more {}", omitted.items_noun),
-        ));
+        parts.push(plural(omitted.items, &format!("more {}", omitted.items_noun)));
     }
     if omitted.lint > 0 {
         parts.push(plural(omitted.lint, "lint finding"));
@@ -351,9 +348,7 @@ fn footer_reserve(totals: &Totals, options: &MarkdownOptions) -> usize {
         diagnostics: 0,
         workloads: 0,
     };
-    footer(totals, options)
-        .len()
-        .max(footer(&nothing, options).len())
+    footer(totals, options).len().max(footer(&nothing, options).len())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -362,10 +357,7 @@ fn footer_reserve(totals: &Totals, options: &MarkdownOptions) -> usize {
 
 fn marker(text: &str) -> String {
     let text = text.trim();
-    if let Some(inner) = text
-        .strip_prefix("<!--")
-        .and_then(|t| t.strip_suffix("-->"))
-    {
+    if let Some(inner) = text.strip_prefix("<!--").and_then(|t| t.strip_suffix("-->")) {
         if !inner.contains("--") && !inner.contains(['\n', '\r']) {
             return text.to_string();
         }
@@ -401,8 +393,7 @@ fn header(doc: &mut Doc, report: &Report, options: &MarkdownOptions) {
     };
     let _ = write!(out, "{icon} **{sentence}**\n\n");
     let rows = counts(report);
-    let cells =
-        |f: &dyn Fn(&(&str, usize)) -> String| rows.iter().map(f).collect::<Vec<_>>().join(" | ");
+    let cells = |f: &dyn Fn(&(&str, usize)) -> String| rows.iter().map(f).collect::<Vec<_>>().join(" | ");
     let _ = writeln!(out, "| {} |", cells(&|(label, _)| (*label).to_string()));
     let _ = writeln!(out, "|{}", " ---: |".repeat(rows.len()));
     let _ = write!(out, "| {} |\n\n", cells(&|(_, n)| thousands(*n)));
@@ -412,10 +403,7 @@ fn header(doc: &mut Doc, report: &Report, options: &MarkdownOptions) {
 /// A workload id as code; an external range as `external` + code.
 fn endpoint(id: &str) -> String {
     if is_external(id) {
-        format!(
-            "external {}",
-            code(&short_name_capped(id, EXTERNAL_DISPLAY_MAX))
-        )
+        format!("external {}", code(&short_name_capped(id, EXTERNAL_DISPLAY_MAX)))
     } else {
         code(id)
     }
@@ -423,10 +411,7 @@ fn endpoint(id: &str) -> String {
 
 fn endpoint_cell(id: &str, status: Option<EndpointChange>) -> String {
     let mut out = if is_external(id) {
-        format!(
-            "external {}",
-            table_code(&short_name_capped(id, EXTERNAL_DISPLAY_MAX))
-        )
+        format!("external {}", table_code(&short_name_capped(id, EXTERNAL_DISPLAY_MAX)))
     } else {
         table_code(id)
     };
@@ -459,11 +444,7 @@ fn who(who: &Who<'_>) -> String {
     match who {
         Who::Endpoint { id, status } => format!("{}{}", endpoint(id), status_suffix(*status)),
         Who::AllInNamespace { namespace, count } => {
-            format!(
-                "all {} workloads in ns {}",
-                thousands(*count),
-                code(namespace)
-            )
+            format!("all {} workloads in ns {}", thousands(*count), code(namespace))
         }
         Who::SomeInNamespace { namespace, ids } => format!(
             "{} workloads in ns {} ({})",
@@ -474,11 +455,7 @@ fn who(who: &Who<'_>) -> String {
         Who::AllWorkloads { count } => {
             format!("all {} workloads in the cluster", thousands(*count))
         }
-        Who::Externals { ids } => format!(
-            "{} external ranges ({})",
-            thousands(ids.len()),
-            list_of(ids, ids.len())
-        ),
+        Who::Externals { ids } => format!("{} external ranges ({})", thousands(ids.len()), list_of(ids, ids.len())),
     }
 }
 
@@ -498,11 +475,7 @@ fn group_chunks(group: &Group<'_>, max_lines: usize, pointer: &str) -> Vec<Chunk
     } else {
         ("←", "source")
     };
-    let mut head = format!(
-        "- **{}**{}",
-        endpoint(group.anchor),
-        status_suffix(group.status)
-    );
+    let mut head = format!("- **{}**{}", endpoint(group.anchor), status_suffix(group.status));
     if group.open {
         head.push_str(" _(no ingress policy)_");
     }
@@ -523,15 +496,9 @@ fn group_chunks(group: &Group<'_>, max_lines: usize, pointer: &str) -> Vec<Chunk
         ));
     }
     if group.lines.len() > max_lines {
-        let rest: usize = group.lines[max_lines..]
-            .iter()
-            .map(|l| l.covers.len())
-            .sum();
+        let rest: usize = group.lines[max_lines..].iter().map(|l| l.covers.len()).sum();
         chunks.push(Chunk::new(
-            format!(
-                "  - … and {}{pointer}\n",
-                plural(rest, &format!("more {noun}"))
-            ),
+            format!("  - … and {}{pointer}\n", plural(rest, &format!("more {noun}"))),
             Shows::Nothing,
         ));
     }
@@ -585,11 +552,7 @@ fn lint_chunks(report: &Report, order: &[usize]) -> Vec<Chunk> {
         .map(|&i| {
             let finding = &report.lint[i];
             let d = &finding.diagnostic;
-            let new = if tag_new && finding.new {
-                " · **new**"
-            } else {
-                ""
-            };
+            let new = if tag_new && finding.new { " · **new**" } else { "" };
             Chunk::new(
                 format!(
                     "- **{}** {} {}: {}{new}\n",
@@ -612,14 +575,7 @@ fn diagnostic_chunks(report: &Report, order: &[usize]) -> Vec<Chunk> {
             let sd = &report.diagnostics[i];
             let d = &sd.diagnostic;
             let side = if sided {
-                format!(
-                    " ({})",
-                    if sd.side == super::Side::Base {
-                        "base"
-                    } else {
-                        "head"
-                    }
-                )
+                format!(" ({})", if sd.side == super::Side::Base { "base" } else { "head" })
             } else {
                 String::new()
             };
@@ -655,13 +611,7 @@ fn workload_chunks(diff: &Diff) -> (Vec<Chunk>, Vec<Chunk>) {
 }
 
 /// A capped list in the body; the full list goes into `later` as a collapsed block.
-fn capped_section(
-    doc: &mut Doc,
-    heading: &str,
-    chunks: Vec<Chunk>,
-    noun: &str,
-    later: &mut Vec<(String, Vec<Chunk>)>,
-) {
+fn capped_section(doc: &mut Doc, heading: &str, chunks: Vec<Chunk>, noun: &str, later: &mut Vec<(String, Vec<Chunk>)>) {
     if chunks.is_empty() {
         return;
     }
@@ -682,11 +632,7 @@ fn capped_section(
 }
 
 fn skipped_and_notes(doc: &mut Doc, report: &Report) {
-    let head: Vec<_> = report
-        .skipped
-        .iter()
-        .filter(|s| s.side == super::Side::Head)
-        .collect();
+    let head: Vec<_> = report.skipped.iter().filter(|s| s.side == super::Side::Head).collect();
     if !head.is_empty() {
         let total: usize = head.iter().map(|s| s.count).sum();
         let kinds: Vec<String> = head
@@ -737,25 +683,11 @@ fn change_rows(diff: &Diff) -> Vec<Chunk> {
 // ---------------------------------------------------------------------------------------
 
 fn diff_body(doc: &mut Doc, report: &Report, diff: &Diff) {
-    group_section(
-        doc,
-        "### Newly allowed (exposure)\n\n",
-        &exposure_groups(report, diff),
-    );
-    group_section(
-        doc,
-        "### Newly blocked (breakage)\n\n",
-        &breakage_groups(report, diff),
-    );
+    group_section(doc, "### Newly allowed (exposure)\n\n", &exposure_groups(report, diff));
+    group_section(doc, "### Newly blocked (breakage)\n\n", &breakage_groups(report, diff));
     let mut later = Vec::new();
     let (added, removed) = workload_chunks(diff);
-    capped_section(
-        doc,
-        "### Workloads added\n\n",
-        added,
-        "added workloads",
-        &mut later,
-    );
+    capped_section(doc, "### Workloads added\n\n", added, "added workloads", &mut later);
     capped_section(
         doc,
         "### Workloads removed\n\n",
@@ -781,13 +713,7 @@ fn common_sections(doc: &mut Doc, report: &Report, later: &mut Vec<(String, Vec<
     let lint = lint_chunks(report, &lint_order(report));
     capped_section(doc, "### Lint findings\n\n", lint, "lint findings", later);
     let problems = diagnostic_chunks(report, &diagnostic_order(report));
-    capped_section(
-        doc,
-        "### Input problems\n\n",
-        problems,
-        "input problems",
-        later,
-    );
+    capped_section(doc, "### Input problems\n\n", problems, "input problems", later);
     skipped_and_notes(doc, report);
 }
 
@@ -796,10 +722,7 @@ fn connectivity_body(doc: &mut Doc, report: &Report) {
     common_sections(doc, report, &mut later);
     let groups = reach_groups(report);
     if !groups.is_empty() {
-        let chunks: Vec<Chunk> = groups
-            .iter()
-            .flat_map(|g| group_chunks(g, usize::MAX, ""))
-            .collect();
+        let chunks: Vec<Chunk> = groups.iter().flat_map(|g| group_chunks(g, usize::MAX, "")).collect();
         let summary = format!(
             "Who can reach what ({}, {})",
             plural(groups.len(), "destination"),

@@ -32,6 +32,7 @@ pub mod json;
 pub mod markdown;
 pub mod sarif;
 pub mod text;
+pub mod check;
 
 use serde::Serialize;
 
@@ -120,7 +121,7 @@ pub struct Report {
 impl Report {
     /// Assembles a report from already computed parts.
     pub fn assemble(
-        base: Option<(&Model, Analysis)>,
+        base: Option<&Model>,
         head: &Model,
         analysis: Analysis,
         diff: Option<Diff>,
@@ -128,7 +129,7 @@ impl Report {
     ) -> Report {
         let mut diagnostics = Vec::new();
         let mut skipped = Vec::new();
-        let base_model = base.as_ref().map(|(m, _)| *m);
+        let base_model = base;
         for (side, model) in [(Side::Base, base_model), (Side::Head, Some(head))] {
             let Some(model) = model else { continue };
             diagnostics.extend(model.diagnostics.iter().map(|d| SidedDiagnostic {
@@ -146,9 +147,7 @@ impl Report {
         let summary = Summary {
             workloads: analysis.workload_count,
             namespaces: head.namespaces.len(),
-            policies: head.policies.len()
-                + head.admin_policies.len()
-                + usize::from(head.baseline_policy.is_some()),
+            policies: head.policies.len() + head.admin_policies.len() + usize::from(head.baseline_policy.is_some()),
             connections: analysis.connections.len(),
             exposures: diff.as_ref().map_or(0, Diff::exposures),
             breakages: diff.as_ref().map_or(0, Diff::breakages),
@@ -160,14 +159,10 @@ impl Report {
                 .count(),
             lint_errors: count(Severity::Error),
             lint_warnings: count(Severity::Warning),
-            skipped_documents: skipped
-                .iter()
-                .filter(|s| s.side == Side::Head)
-                .map(|s| s.count)
-                .sum(),
+            skipped_documents: skipped.iter().filter(|s| s.side == Side::Head).map(|s| s.count).sum(),
         };
         let mut notes = Vec::new();
-        if analysis.endpoints.iter().any(|e| e.is_external())
+        if analysis.endpoints.iter().any(super::analysis::Endpoint::is_external)
             && !crate::engine::address_sets(head).is_empty()
         {
             notes.push(

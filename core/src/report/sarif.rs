@@ -177,9 +177,7 @@ fn location(path: &str, line: usize, object: Option<&ObjectRef>) -> Vec<SarifLoc
     }
     vec![SarifLocation {
         physical_location: PhysicalLocation {
-            artifact_location: ArtifactLocation {
-                uri: path_uri(path),
-            },
+            artifact_location: ArtifactLocation { uri: path_uri(path) },
             region: (line > 0).then_some(Region { start_line: line }),
         },
         logical_locations: object
@@ -220,11 +218,7 @@ struct Pending {
 }
 
 fn diagnostic_result(d: &Diagnostic, rules: &mut Rules, what: &str) -> Pending {
-    rules.see(
-        &d.code,
-        || format!("netreach {what}: {}", plain(&d.code)),
-        d.severity,
-    );
+    rules.see(&d.code, || format!("netreach {what}: {}", plain(&d.code)), d.severity);
     Pending {
         rule: d.code.clone(),
         level: level(d.severity),
@@ -264,10 +258,7 @@ fn change_results(report: &Report, changes: &[Change], exposure: bool) -> Vec<Pe
         let Some(endpoint) = anchor(report, change) else {
             continue; // both ends were removed: no line of head to point at
         };
-        let key = report
-            .analysis
-            .endpoint_index(&endpoint.id)
-            .unwrap_or_default();
+        let key = report.analysis.endpoint_index(&endpoint.id).unwrap_or_default();
         buckets
             .entry(key)
             .or_insert_with(|| {
@@ -292,20 +283,14 @@ fn change_results(report: &Report, changes: &[Change], exposure: bool) -> Vec<Pe
             let locations = endpoint
                 .origin
                 .as_ref()
-                .map_or_else(Vec::new, |o: &Origin| {
-                    location(&o.path, o.line, object.as_ref())
-                });
+                .map_or_else(Vec::new, |o: &Origin| location(&o.path, o.line, object.as_ref()));
             let mut message = format!(
                 "{verb} for {}: {}",
                 plain(&endpoint.id),
                 plural(list.len(), "connection")
             );
             for (i, change) in list.iter().take(CHANGES_PER_MESSAGE).enumerate() {
-                let ports_changed = if exposure {
-                    &change.added
-                } else {
-                    &change.removed
-                };
+                let ports_changed = if exposure { &change.added } else { &change.removed };
                 let _ = write!(
                     message,
                     "{} {} → {} on {}",
@@ -341,11 +326,7 @@ pub fn render(report: &Report) -> String {
         pending.push(diagnostic_result(&finding.diagnostic, &mut rules, "lint"));
     }
     for d in report.diagnostics.iter().filter(|d| d.side == Side::Head) {
-        pending.push(diagnostic_result(
-            &d.diagnostic,
-            &mut rules,
-            "input problem",
-        ));
+        pending.push(diagnostic_result(&d.diagnostic, &mut rules, "input problem"));
     }
     if let Some(diff) = &report.diff {
         let exposures = change_results(report, &diff.changes, true);
@@ -367,12 +348,7 @@ pub fn render(report: &Report) -> String {
         pending.extend(exposures);
         pending.extend(breakages);
     }
-    let index: BTreeMap<&str, usize> = rules
-        .0
-        .keys()
-        .enumerate()
-        .map(|(i, id)| (id.as_str(), i))
-        .collect();
+    let index: BTreeMap<&str, usize> = rules.0.keys().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
     let results = pending
         .into_iter()
         .map(|p| SarifResult {
@@ -390,9 +366,7 @@ pub fn render(report: &Report) -> String {
         .map(|(id, (description, severity))| Rule {
             id,
             short_description: Text { text: description },
-            default_configuration: Configuration {
-                level: level(severity),
-            },
+            default_configuration: Configuration { level: level(severity) },
         })
         .collect();
     let log = Log {

@@ -25,9 +25,9 @@ use crate::ports::PortSet;
 
 use super::escape::plain;
 use super::format::{
-    breakage_groups, counts, diagnostic_order, exposure_groups, is_external, lint_order, place,
-    plural, ports, reach_groups, short_name, short_name_capped, status_label, thousands, verdict,
-    Group, Statuses, Tone, Who, EXTERNAL_DISPLAY_MAX,
+    breakage_groups, counts, diagnostic_order, exposure_groups, is_external, lint_order, place, plural, ports,
+    reach_groups, short_name, short_name_capped, status_label, thousands, verdict, Group, Statuses, Tone, Who,
+    EXTERNAL_DISPLAY_MAX,
 };
 use super::{Report, Side};
 
@@ -57,16 +57,8 @@ pub fn render(report: &Report) -> String {
     }
     out.push('\n');
     if let Some(diff) = &report.diff {
-        groups_section(
-            &mut out,
-            "Newly allowed (exposure)",
-            &exposure_groups(report, diff),
-        );
-        groups_section(
-            &mut out,
-            "Newly blocked (breakage)",
-            &breakage_groups(report, diff),
-        );
+        groups_section(&mut out, "Newly allowed (exposure)", &exposure_groups(report, diff));
+        groups_section(&mut out, "Newly blocked (breakage)", &breakage_groups(report, diff));
         id_section(&mut out, "Workloads added", &diff.added_endpoints);
         id_section(&mut out, "Workloads removed", &diff.removed_endpoints);
         common_sections(&mut out, report);
@@ -99,11 +91,7 @@ pub fn render_connections(report: &Report) -> String {
 
 fn heading(out: &mut String, title: &str, underline: char) {
     let _ = writeln!(out, "{title}");
-    let _ = writeln!(
-        out,
-        "{}\n",
-        underline.to_string().repeat(title.chars().count())
-    );
+    let _ = writeln!(out, "{}\n", underline.to_string().repeat(title.chars().count()));
 }
 
 fn width(text: &str) -> usize {
@@ -147,11 +135,7 @@ fn who(who: &Who<'_>) -> String {
     match who {
         Who::Endpoint { id, status } => format!("{}{}", endpoint(id), status_suffix(*status)),
         Who::AllInNamespace { namespace, count } => {
-            format!(
-                "all {} workloads in ns {}",
-                thousands(*count),
-                plain(namespace)
-            )
+            format!("all {} workloads in ns {}", thousands(*count), plain(namespace))
         }
         Who::SomeInNamespace { namespace, ids } => {
             format!(
@@ -164,11 +148,7 @@ fn who(who: &Who<'_>) -> String {
         Who::AllWorkloads { count } => {
             format!("all {} workloads in the cluster", thousands(*count))
         }
-        Who::Externals { ids } => format!(
-            "{} external ranges ({})",
-            thousands(ids.len()),
-            list_of(ids)
-        ),
+        Who::Externals { ids } => format!("{} external ranges ({})", thousands(ids.len()), list_of(ids)),
     }
 }
 
@@ -183,25 +163,11 @@ fn groups_section(out: &mut String, title: &str, groups: &[Group<'_>]) {
         .collect();
     let column = whos.iter().flatten().map(|w| width(w)).max().unwrap_or(0);
     for (group, whos) in groups.iter().zip(&whos) {
-        let open = if group.open {
-            " (no ingress policy)"
-        } else {
-            ""
-        };
-        let _ = writeln!(
-            out,
-            "  {}{}{open}",
-            endpoint(group.anchor),
-            status_suffix(group.status)
-        );
+        let open = if group.open { " (no ingress policy)" } else { "" };
+        let _ = writeln!(out, "  {}{}{open}", endpoint(group.anchor), status_suffix(group.status));
         let arrow = if group.outgoing { "->" } else { "<-" };
         for (line, who) in group.lines.iter().zip(whos) {
-            let _ = writeln!(
-                out,
-                "    {arrow} {}  {}",
-                pad(who, column),
-                ports(line.ports)
-            );
+            let _ = writeln!(out, "    {arrow} {}  {}", pad(who, column), ports(line.ports));
         }
     }
     out.push('\n');
@@ -243,19 +209,12 @@ fn common_sections(out: &mut String, report: &Report) {
         }
         out.push('\n');
     }
-    let skipped: Vec<_> = report
-        .skipped
-        .iter()
-        .filter(|s| s.side == Side::Head)
-        .collect();
+    let skipped: Vec<_> = report.skipped.iter().filter(|s| s.side == Side::Head).collect();
     if !skipped.is_empty() {
         let total: usize = skipped.iter().map(|s| s.count).sum();
         heading(
             out,
-            &format!(
-                "Skipped {} of kinds netreach does not model",
-                plural(total, "document")
-            ),
+            &format!("Skipped {} of kinds netreach does not model", plural(total, "document")),
             '-',
         );
         let kinds: Vec<String> = skipped.iter().map(|s| plain(&s.kind)).collect();
@@ -296,11 +255,7 @@ fn changes_table(out: &mut String, diff: &Diff) {
     if diff.changes.is_empty() {
         return;
     }
-    heading(
-        out,
-        &format!("All {}", plural(diff.changes.len(), "change")),
-        '-',
-    );
+    heading(out, &format!("All {}", plural(diff.changes.len(), "change")), '-');
     let statuses = Statuses::new(Some(diff));
     let cell = |set: &PortSet| {
         if set.is_empty() {
@@ -317,11 +272,7 @@ fn changes_table(out: &mut String, diff: &Diff) {
     ]];
     rows.extend(diff.changes.iter().map(|c| {
         [
-            format!(
-                "{}{}",
-                endpoint(&c.from),
-                status_suffix(statuses.of(&c.from))
-            ),
+            format!("{}{}", endpoint(&c.from), status_suffix(statuses.of(&c.from))),
             format!("{}{}", endpoint(&c.to), status_suffix(statuses.of(&c.to))),
             cell(&c.before),
             cell(&c.after),

@@ -24,11 +24,7 @@ pub fn analyze_with(yaml: &str, options: &Options) -> (Model, Analysis) {
         .filter(|d| d.severity == Severity::Error)
         .map(ToString::to_string)
         .collect();
-    assert!(
-        errors.is_empty(),
-        "test input has errors:\n{}",
-        errors.join("\n")
-    );
+    assert!(errors.is_empty(), "test input has errors:\n{}", errors.join("\n"));
     (model, analysis)
 }
 
@@ -44,12 +40,7 @@ pub fn endpoint(analysis: &Analysis, name: &str) -> usize {
             .endpoints
             .iter()
             .position(|e| e.is_external() && external_set(e).contains_addr(addr))
-            .unwrap_or_else(|| {
-                panic!(
-                    "no external endpoint contains {addr}; endpoints: {}",
-                    ids(analysis)
-                )
-            });
+            .unwrap_or_else(|| panic!("no external endpoint contains {addr}; endpoints: {}", ids(analysis)));
     }
     analysis
         .endpoint_index(name)
@@ -58,13 +49,9 @@ pub fn endpoint(analysis: &Analysis, name: &str) -> usize {
 
 /// The addresses of an external endpoint, from its `cidrs`.
 pub fn external_set(endpoint: &netreach_core::analysis::Endpoint) -> IpSet {
-    endpoint
-        .cidrs
-        .iter()
-        .flatten()
-        .fold(IpSet::empty(), |acc, c| {
-            acc.union(&IpSet::parse_cidr(c).expect("endpoint cidr"))
-        })
+    endpoint.cidrs.iter().flatten().fold(IpSet::empty(), |acc, c| {
+        acc.union(&IpSet::parse_cidr(c).expect("endpoint cidr"))
+    })
 }
 
 /// Every endpoint id, for failure messages.
@@ -120,9 +107,7 @@ pub fn pod(namespace: &str, name: &str, labels: &str) -> String {
 
 /// A Namespace with labels.
 pub fn namespace(name: &str, labels: &str) -> String {
-    format!(
-        "apiVersion: v1\nkind: Namespace\nmetadata: {{name: {name}, labels: {{{labels}}}}}\n---\n"
-    )
+    format!("apiVersion: v1\nkind: Namespace\nmetadata: {{name: {name}, labels: {{{labels}}}}}\n---\n")
 }
 
 /// A `NetworkPolicy` in `namespace` with the given `spec` (block YAML indented by two spaces).
@@ -143,13 +128,8 @@ pub fn load_dir(dir: &Path) -> Vec<SourceFile> {
     paths
         .into_iter()
         .map(|p| {
-            let text =
-                std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-            let rel = p
-                .strip_prefix(dir)
-                .unwrap_or(&p)
-                .to_string_lossy()
-                .into_owned();
+            let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            let rel = p.strip_prefix(dir).unwrap_or(&p).to_string_lossy().into_owned();
             SourceFile::new(rel, text)
         })
         .collect()
@@ -161,10 +141,7 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
         let path = entry.expect("dir entry").path();
         if path.is_dir() {
             collect(&path, out);
-        } else if matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("yaml" | "yml" | "json")
-        ) {
+        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")) {
             out.push(path);
         }
     }

@@ -130,11 +130,7 @@ pub fn check(files: &[SourceFile], yaml: &str) -> ExpectationResults {
 
 /// Checks one expectation written as the body of a list item (`name` added).
 pub fn one(files: &[SourceFile], body: &str) -> ExpectationResult {
-    let indented: String = body
-        .trim()
-        .lines()
-        .map(|l| ["    ", l, "\n"].concat())
-        .collect();
+    let indented: String = body.trim().lines().map(|l| ["    ", l, "\n"].concat()).collect();
     let yaml = format!("version: 1\nexpectations:\n  - name: it\n{indented}");
     let mut results = check(files, &yaml);
     assert_eq!(results.results.len(), 1);
@@ -167,20 +163,11 @@ pub fn pairs(result: &ExpectationResult) -> Vec<(String, String)> {
     result
         .violations
         .iter()
-        .map(|v| {
-            (
-                v.from.clone().unwrap_or_default(),
-                v.to.clone().unwrap_or_default(),
-            )
-        })
+        .map(|v| (v.from.clone().unwrap_or_default(), v.to.clone().unwrap_or_default()))
         .collect()
 }
 
-pub fn request(
-    files: Vec<SourceFile>,
-    expectations: Option<&str>,
-    lock: Option<&str>,
-) -> CheckRequest {
+pub fn request(files: Vec<SourceFile>, expectations: Option<&str>, lock: Option<&str>) -> CheckRequest {
     CheckRequest {
         files,
         options: Options::default(),

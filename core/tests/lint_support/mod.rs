@@ -19,11 +19,7 @@ pub fn lint_with(yaml: &str, options: &Options) -> Vec<Diagnostic> {
         .filter(|d| d.severity == Severity::Error)
         .map(ToString::to_string)
         .collect();
-    assert!(
-        errors.is_empty(),
-        "test input has errors:\n{}",
-        errors.join("\n")
-    );
+    assert!(errors.is_empty(), "test input has errors:\n{}", errors.join("\n"));
     let analysis = analysis::analyze(&model, &[]);
     lint::lint(&model, &analysis, &files, options)
 }
@@ -74,13 +70,7 @@ pub fn line_of(text: &str, needle: &str) -> usize {
 }
 
 /// Asserts severity, object (`Kind namespace/name`), field and line of a finding.
-pub fn assert_at(
-    d: &Diagnostic,
-    severity: Severity,
-    object: &str,
-    field: Option<&str>,
-    line: usize,
-) {
+pub fn assert_at(d: &Diagnostic, severity: Severity, object: &str, field: Option<&str>, line: usize) {
     assert_eq!(d.severity, severity, "{d}");
     let shown = d.location.object.as_ref().map(ToString::to_string);
     assert_eq!(shown.as_deref(), Some(object), "{d}");

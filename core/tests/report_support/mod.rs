@@ -91,11 +91,7 @@ pub fn shop() -> (Vec<SourceFile>, Vec<SourceFile>) {
         ),
     ];
     for i in 1..=4 {
-        common.push(deployment(
-            "team-a",
-            &format!("worker-{i}"),
-            &format!("worker-{i}"),
-        ));
+        common.push(deployment("team-a", &format!("worker-{i}"), &format!("worker-{i}")));
     }
     let mut base = common.clone();
     base.push(allow(
@@ -217,13 +213,7 @@ fn excerpt(text: &str, at: usize) -> String {
 /// Asserts that GitHub would render `md` without any HTML, link, image or mention coming from
 /// the input: the only tags are ours, every `@` is defused, tables keep their shape.
 pub fn assert_inert_markdown(md: &str) {
-    const ALLOWED: [&str; 5] = [
-        "<details>",
-        "</details>",
-        "<summary>",
-        "</summary>",
-        "<!-- netreach",
-    ];
+    const ALLOWED: [&str; 5] = ["<details>", "</details>", "<summary>", "</summary>", "<!-- netreach"];
     let text = strip_code_and_escapes(md);
     for (i, _) in text.match_indices('<') {
         assert!(
@@ -263,8 +253,7 @@ pub fn assert_inert_markdown(md: &str) {
 }
 
 /// Text a PR author might smuggle into names, labels and paths.
-pub const HOSTILE: &str =
-    "<script>alert(1)</script>|`x``y`[x](https://evil.example)@octocat #1 **b** \u{1b}[31m";
+pub const HOSTILE: &str = "<script>alert(1)</script>|`x``y`[x](https://evil.example)@octocat #1 **b** \u{1b}[31m";
 
 /// A report whose workload ids, namespace and labels are [`HOSTILE`] — impossible through the
 /// parser (it validates names), so built from a hand-made model like a buggy front-end might.
@@ -279,9 +268,7 @@ pub fn hostile_report() -> Report {
         namespace: ns.to_string(),
         kind: WorkloadKind::Deployment,
         name: name.to_string(),
-        labels: [("app".to_string(), HOSTILE.to_string())]
-            .into_iter()
-            .collect(),
+        labels: [("app".to_string(), HOSTILE.to_string())].into_iter().collect(),
         named_ports: Vec::new(),
         host_network: false,
         replicated: true,
@@ -303,11 +290,5 @@ pub fn hostile_report() -> Report {
     let base_analysis = analysis::analyze(&base, &[]);
     let head_analysis = analysis::analyze(&head, &[]);
     let diff = diff::diff(&base_analysis, &head_analysis);
-    Report::assemble(
-        Some((&base, base_analysis)),
-        &head,
-        head_analysis,
-        Some(diff),
-        Vec::new(),
-    )
+    Report::assemble(Some(&base), &head, head_analysis, Some(diff), Vec::new())
 }

@@ -34,7 +34,16 @@ function translate(error) {
   ) {
     hint = "`netreach analyze PATH` lists the endpoint ids";
   }
-  return new CliError(`${where}${error.message}`, { hint });
+  if (["invalid-expectations", "expectations-syntax"].includes(error.kind)) {
+    hint = "the format of netreach.yaml: docs/expectations.md";
+  } else if (["invalid-lock", "lock-syntax"].includes(error.kind)) {
+    hint = "regenerate the lock with `netreach snapshot`";
+  }
+  // Check errors already start with `file:line: `.
+  const message = error.message.startsWith(where)
+    ? error.message
+    : `${where}${error.message}`;
+  return new CliError(message, { hint });
 }
 
 function call(fn) {
@@ -45,7 +54,7 @@ function call(fn) {
   }
 }
 
-/** The core API: `report`, `renderReport`, `explain`, `version`. */
+/** The core API: `report`, `renderReport`, `explain`, `check`, `renderCheck`, `snapshot`, `version`. */
 export async function api() {
   const mod = await load();
   return {
@@ -53,6 +62,10 @@ export async function api() {
     renderReport: (request, format, options) =>
       call(() => mod.renderReport(request, format, options)),
     explain: (request) => call(() => mod.explain(request)),
+    check: (request) => call(() => mod.check(request)),
+    renderCheck: (request, format) =>
+      call(() => mod.renderCheck(request, format)),
+    snapshot: (request) => call(() => mod.snapshot(request)),
     version: () => mod.version(),
   };
 }

@@ -68,6 +68,22 @@ export const COMMANDS = {
     gates: [],
     defaultGates: [],
   },
+  check: {
+    options: {
+      ...INPUT_OPTIONS,
+      expect: { type: "string" },
+      lock: { type: "string" },
+    },
+    formats: ["text", "json", "markdown"],
+    gates: [],
+    defaultGates: [],
+  },
+  snapshot: {
+    options: INPUT_OPTIONS,
+    formats: ["json"],
+    gates: [],
+    defaultGates: [],
+  },
   lint: {
     options: REPORT_OPTIONS,
     formats: ["text", "json", "sarif", "markdown"],
@@ -244,6 +260,10 @@ export function parseCommand(command, argv) {
     git: Boolean(v.git),
     paths: v.path ?? [],
   };
+  if (command === "check") {
+    options.expectFile = v.expect;
+    options.lockFile = v.lock;
+  }
 
   if (command === "diff") {
     if (options.paths.length && !options.git) {

@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 
 import { api } from "./api.js";
-import { CliError, EXIT } from "./errors.js";
+import { CliError, EXIT, UsageError } from "./errors.js";
 import { gateCounts, trippedGates } from "./gate.js";
 import { WORKTREE } from "./git.js";
 import { explainText, findingLine, lintText, summaryLine } from "./present.js";
@@ -274,5 +274,140 @@ export async function explain(context) {
     );
     return EXIT.GATE;
   }
+  return EXIT.OK;
+}
+
+/** Where `check` looks for its files when none is named. */
+const DEFAULT_EXPECTATIONS = "netreach.yaml";
+const DEFAULT_LOCK = "netreach.lock.json";
+
+/**
+ * Reads the expectations or lock file for `check`: `named` (an error when unreadable), else
+ * `fallback` in the current directory when it exists. `{path, text}` or undefined.
+ */
+function readCheckFile(context, named, fallback, what) {
+  const arg = named ?? fallback;
+  const abs = path.resolve(context.cwd, arg);
+  if (named === undefined && !fs.existsSync(abs)) return undefined;
+  let bytes;
+  try {
+    bytes = fs.readFileSync(abs);
+  } catch (error) {
+    throw new CliError(
+      error.code === "ENOENT"
+        ? `no such ${what} file: ${arg}`
+        : `cannot read ${what} file ${arg}: ${error.code ?? error.message}`,
+    );
+  }
+  const rel = path.relative(context.cwd, abs);
+  const label =
+    rel && !rel.startsWith("..") ? rel.split(path.sep).join("/") : abs;
+  return { path: label, text: bytes.toString("utf8") };
+}
+
+/** Manifests that could not be read stop `check` and `snapshot`: a partial input proves nothing. */
+function requireReadable(context, side) {
+  const unreadable = reportProblems(context, side.problems);
+  if (unreadable > 0) {
+    throw new CliError(
+      `${plural(unreadable, "input file")} could not be read (see above)`,
+    );
+  }
+}
+
+export async function check(context) {
+  const { options } = context;
+  const expectations = readCheckFile(
+    context,
+    options.expectFile,
+    DEFAULT_EXPECTATIONS,
+    "expectations",
+  );
+  const lock = readCheckFile(context, options.lockFile, DEFAULT_LOCK, "lock");
+  if (!expectations && !lock) {
+    throw new UsageError(
+      `nothing to check: no ${DEFAULT_EXPECTATIONS} or ${DEFAULT_LOCK} in the current directory; name them with --expect FILE and/or --lock FILE`,
+      "check",
+    );
+  }
+  const side = readPaths(options.positionals, context);
+  requireReadable(context, side);
+  const core = await api();
+  const request = {
+    files: side.files,
+    options: coreOptions(options),
+    expectations,
+    lock,
+  };
+  context.log(
+    `checking ${plural(side.files.length, "file")} (${sizeText(side.files)})…`,
+  );
+  const result = core.check(request);
+  const text =
+    options.format === "json"
+      ? JSON.stringify(result, null, 2)
+      : core.renderCheck(request, options.format);
+  const s = result.summary;
+  const verdict = [
+    result.expectations
+      ? `${s.expectationsFailed} of ${plural(s.expectations, "expectation")} failed`
+      : null,
+    result.lock
+      ? result.lock.clean
+        ? "matches the lock"
+        : `lock drift (${plural(s.lockChanges, "change")})`
+      : null,
+    s.inputErrors ? plural(s.inputErrors, "input error") : null,
+  ]
+    .filter(Boolean)
+    .join(", ");
+  const colorize =
+    options.format === "text"
+      ? (t) =>
+          t
+            .replace(/^netreach check: PASS/m, (m) => context.paint.green(m))
+            .replace(/^netreach check: FAIL/m, (m) => context.paint.red(m))
+            .replace(/^( {2}✗ .*)$/gm, (m) => context.paint.red(m))
+      : null;
+  emit(
+    context,
+    text,
+    () =>
+      `netreach: wrote ${plain(options.output)} (${options.format}): ${result.passed ? "passed" : "FAILED"}: ${verdict}\n`,
+    colorize,
+  );
+  if (options.format !== "text" || options.output) {
+    for (const d of result.diagnostics) {
+      if (d.severity !== "error") continue;
+      context.stderr.write(`${findingLine(d, context.errPaint, "")}\n`);
+    }
+  }
+  if (result.passed) return EXIT.OK;
+  context.stderr.write(
+    `netreach: ${context.errPaint.red("failing")}: ${verdict}\n`,
+  );
+  return EXIT.GATE;
+}
+
+export async function snapshot(context) {
+  const { options } = context;
+  const side = readPaths(options.positionals, context);
+  requireReadable(context, side);
+  const core = await api();
+  const request = { files: side.files, options: coreOptions(options) };
+  context.log(
+    `analysing ${plural(side.files.length, "file")} (${sizeText(side.files)})…`,
+  );
+  const text = core.snapshot(request);
+  // A lock taken from input with invalid objects approves a reachability nobody wrote.
+  const report = core.report({ head: side.files, options: request.options });
+  printInputErrors(context, report);
+  const lock = JSON.parse(text);
+  emit(
+    context,
+    text,
+    () =>
+      `netreach: wrote ${plain(options.output)}: ${plural(lock.endpoints.length, "endpoint")}, ${plural(lock.connections.length, "connection")}\n`,
+  );
   return EXIT.OK;
 }

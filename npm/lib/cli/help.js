@@ -2,9 +2,11 @@
 
 const EXIT_CODES = `Exit codes:
   0  ran, and no --fail-on gate tripped
-  1  a --fail-on gate tripped (explain: the verdict differs from --expect)
+  1  a --fail-on gate tripped (explain: the verdict differs from --expect;
+     check: an expectation failed or the reachability drifted from the lock)
   2  could not run: bad usage or unknown flag, a missing path, an unknown revision,
-     a render failure (kubectl/kustomize/helm missing or failing), an unknown endpoint`;
+     a render failure (kubectl/kustomize/helm missing or failing), an unknown endpoint,
+     an unusable expectations or lock file (printed as file:line: problem)`;
 
 const INPUT = `Input:
   PATH may be a file, a directory or - (standard input). Directories are read
@@ -58,6 +60,10 @@ Usage:
   netreach explain PATH... --from A --to B [--port N]
                                            why a connection is allowed or blocked
   netreach lint PATH...                    suspicious policies and input problems
+  netreach check PATH... [--expect FILE] [--lock FILE]
+                                           hold the manifests to netreach.yaml
+                                           (expectations) and netreach.lock.json
+  netreach snapshot PATH... [-o FILE]      write the lock: the approved reachability
 
   netreach COMMAND --help                  options of a command
   netreach --version
@@ -173,4 +179,65 @@ ${GATES}
                         (default for lint: lint-error,input-error)
 
 ${EXIT_CODES}`,
+
+  check: `Usage: netreach check [options] PATH... [--expect FILE] [--lock FILE]
+
+Holds the manifests in PATH to the expectations file (named assertions such as
+"the storefront reaches the cart on TCP 50051") and/or the lock file (the
+complete approved reachability, written by \`netreach snapshot\`). Broken
+expectations come first, with the offending pairs and the policy and rule that
+decided them (file:line); then the lock drift, like a diff.
+
+  --expect FILE         the expectations file (default: netreach.yaml in the
+                        current directory, if present); format:
+                        docs/expectations.md
+  --lock FILE           the lock file (default: netreach.lock.json in the
+                        current directory, if present)
+  At least one of the two must be given or found.
+
+Formats (--format):
+  text (default), markdown (for a PR comment), json (the CheckResult,
+  schemaVersion 1)
+
+${MODEL}
+
+${INPUT}
+
+Output:
+  --format, -f FORMAT   text, markdown or json
+  --output, -o FILE     write the result to FILE and print a one-line verdict
+  --no-color, --verbose, --help  as for the other commands
+
+Exit codes:
+  0  every expectation holds and the reachability matches the lock
+  1  an expectation failed, the reachability drifted from the lock, or a
+     manifest object was invalid
+  2  could not run: bad usage, a missing or unreadable file, an unusable
+     expectations or lock file (file:line: problem), a render failure
+
+Examples:
+  netreach check deploy/
+  netreach check deploy/ --expect netreach.yaml --lock netreach.lock.json -f markdown`,
+
+  snapshot: `Usage: netreach snapshot [options] PATH... [--output netreach.lock.json]
+
+Writes the lock file: the complete reachability of the manifests in PATH, to
+the port, sorted and one line per endpoint and connection, so that it diffs
+well in review. Commit it next to the manifests; \`netreach check\` then fails
+on any change to who can reach whom until the lock is regenerated.
+
+${MODEL}
+
+${INPUT}
+
+Output:
+  --output, -o FILE     write the lock to FILE (default: standard output)
+  --no-color, --verbose, --help  as for the other commands
+
+Exit codes:
+  0  the lock was written
+  2  could not run: bad usage, a missing or unreadable file, a render failure
+
+Example:
+  netreach snapshot deploy/ -o netreach.lock.json`,
 };

@@ -61,8 +61,8 @@ export async function main(argv, io) {
     if (!(command in COMMANDS)) {
       throw new UsageError(
         command.startsWith("-")
-          ? `unknown option ${command}: name a command first (analyze, diff, explain, lint)`
-          : `unknown command: ${command} (commands: analyze, diff, explain, lint)`,
+          ? `unknown option ${command}: name a command first (analyze, diff, explain, lint, check, snapshot)`
+          : `unknown command: ${command} (commands: analyze, diff, explain, lint, check, snapshot)`,
       );
     }
     if (wantsHelp(rest)) {

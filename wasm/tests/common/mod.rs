@@ -60,10 +60,7 @@ fn thrown(result: Result<impl std::fmt::Debug, JsValue>, kind: &str) -> JsValue 
 /// A string property of a thrown error (`None` when absent).
 fn prop(error: &JsValue, key: &str) -> Option<String> {
     let value = get(error, key);
-    assert!(
-        value.is_undefined() || value.is_string(),
-        "{key} is a string"
-    );
+    assert!(value.is_undefined() || value.is_string(), "{key} is a string");
     value.as_string()
 }
 
@@ -98,10 +95,7 @@ pub fn report_finds_the_shop_changes() {
         .iter()
         .find(|c| c["from"] == PROMETHEUS && c["to"] == POSTGRES)
         .expect("prometheus -> postgres changed");
-    assert_eq!(
-        change["added"],
-        json!([{"protocol": "TCP", "ranges": [[5432, 5432]]}])
-    );
+    assert_eq!(change["added"], json!([{"protocol": "TCP", "ranges": [[5432, 5432]]}]));
 }
 
 pub fn render_report_renders_formats_with_options() {
@@ -111,12 +105,8 @@ pub fn render_report_renders_formats_with_options() {
     assert!(markdown.starts_with("<!-- netreach -->\n"), "{markdown}");
     assert!(markdown.contains("Reach"));
 
-    let analysis = netreach_wasm::render_report(
-        request.clone(),
-        "analysis-json",
-        js(&json!({"pretty": false})),
-    )
-    .unwrap();
+    let analysis =
+        netreach_wasm::render_report(request.clone(), "analysis-json", js(&json!({"pretty": false}))).unwrap();
     let analysis: Value = serde_json::from_str(&analysis).unwrap();
     let keys: Vec<&String> = analysis.as_object().unwrap().keys().collect();
     assert_eq!(
@@ -125,8 +115,7 @@ pub fn render_report_renders_formats_with_options() {
         "exactly these (serde_json sorts keys)"
     );
 
-    let connections =
-        netreach_wasm::render_report(request, "connections", JsValue::UNDEFINED).unwrap();
+    let connections = netreach_wasm::render_report(request, "connections", JsValue::UNDEFINED).unwrap();
     assert!(
         connections
             .lines()
@@ -137,37 +126,25 @@ pub fn render_report_renders_formats_with_options() {
 
 pub fn explain_gives_verdicts() {
     let query = json!({"from": PROMETHEUS, "to": POSTGRES, "port": 5432});
-    let head = json_of(
-        &netreach_wasm::explain(js(&json!({"files": shop_side!("head"), "query": query}))).unwrap(),
-    );
+    let head = json_of(&netreach_wasm::explain(js(&json!({"files": shop_side!("head"), "query": query}))).unwrap());
     assert_eq!(head["allowed"], true);
     assert_eq!(head["ingress"]["isolated"], true);
-    let base = json_of(
-        &netreach_wasm::explain(js(&json!({"files": shop_side!("base"), "query": query}))).unwrap(),
-    );
+    let base = json_of(&netreach_wasm::explain(js(&json!({"files": shop_side!("base"), "query": query}))).unwrap());
     assert_eq!(base["allowed"], false);
 }
 
 pub fn errors_carry_kind_field_and_file() {
     let no_options = JsValue::UNDEFINED;
     // Missing `head`: the request is wrong, no member or file to point at.
-    let error = thrown(
-        netreach_wasm::report(js(&json!({"base": []}))),
-        "invalid-request",
-    );
-    assert!(prop(&error, "message")
-        .unwrap()
-        .contains("missing field `head`"));
+    let error = thrown(netreach_wasm::report(js(&json!({"base": []}))), "invalid-request");
+    assert!(prop(&error, "message").unwrap().contains("missing field `head`"));
     assert_eq!(prop(&error, "field"), None);
     assert_eq!(prop(&error, "file"), None);
     assert!(get(&error, "line").is_undefined());
 
     // A bad member of one file: the member and the file are named; the line is not known.
     let files = json!([{"path": "ok.yaml", "text": ""}, {"path": "broken.yaml", "text": 42}]);
-    let error = thrown(
-        netreach_wasm::report(js(&json!({"head": files}))),
-        "invalid-request",
-    );
+    let error = thrown(netreach_wasm::report(js(&json!({"head": files}))), "invalid-request");
     assert_eq!(prop(&error, "field").as_deref(), Some("head[1].text"));
     assert_eq!(prop(&error, "file").as_deref(), Some("broken.yaml"));
     assert!(get(&error, "line").is_undefined());
@@ -188,10 +165,7 @@ pub fn errors_carry_kind_field_and_file() {
     let request = json!({"files": shop_side!("head"), "query": query});
     thrown(netreach_wasm::explain(js(&request)), "unknown-endpoint");
 
-    thrown(
-        netreach_wasm::report(JsValue::from_str("head")),
-        "invalid-request",
-    );
+    thrown(netreach_wasm::report(JsValue::from_str("head")), "invalid-request");
 }
 
 pub fn malformed_yaml_is_a_diagnostic() {
@@ -200,10 +174,5 @@ pub fn malformed_yaml_is_a_diagnostic() {
     assert_eq!(report["summary"]["inputErrors"], 1);
     assert_eq!(report["diagnostics"][0]["code"], "yaml-syntax");
     assert_eq!(report["diagnostics"][0]["location"]["path"], "bad.yaml");
-    assert!(
-        report["diagnostics"][0]["location"]["line"]
-            .as_u64()
-            .unwrap()
-            >= 1
-    );
+    assert!(report["diagnostics"][0]["location"]["line"].as_u64().unwrap() >= 1);
 }
