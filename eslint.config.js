@@ -5,7 +5,13 @@ import globals from "globals";
 
 export default [
   {
-    ignores: ["target/**", "node_modules/**", "npm/pkg/**", "action/dist/**", "playground/dist/**"],
+    ignores: [
+      "target/**",
+      "node_modules/**",
+      "npm/pkg/**",
+      "action/dist/**",
+      "playground/dist/**",
+    ],
   },
   js.configs.recommended,
   {
@@ -15,7 +21,10 @@ export default [
       globals: { ...globals.node, ...globals.browser },
     },
     rules: {
-      "no-unused-vars": ["error", { argsIgnorePattern: "^_", caughtErrors: "none" }],
+      "no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", caughtErrors: "none" },
+      ],
     },
   },
 ];

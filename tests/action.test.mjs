@@ -1106,7 +1106,7 @@ describe("expectations and the lock", () => {
     assert.equal(lock.code, 1, explain(lock));
     assert.match(
       commands(lock.stdout, "error")[0],
-      /^::error::netreach: \d+ changes? against the lock \(fail-on: lock\)$/,
+      /^::error::netreach: \d+ changes? from the lock file \(fail-on: lock\)$/,
     );
     const off = await runAction({
       cwd: repo.dir,

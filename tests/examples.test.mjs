@@ -59,6 +59,7 @@ function runTool(bin, args, input) {
   } catch (err) {
     throw new Error(
       `${path.basename(bin)} ${args.join(" ")} failed:\n${err.stderr || err.message}`,
+      { cause: err },
     );
   }
 }

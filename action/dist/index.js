@@ -2559,7 +2559,12 @@ function readEvent(env = process.env) {
   try {
     return JSON.parse(readFileSync2(file, "utf8"));
   } catch (error2) {
-    throw new Error(`cannot read the event payload ${file}: ${error2.message}`);
+    throw new Error(
+      `cannot read the event payload ${file}: ${error2.message}`,
+      {
+        cause: error2,
+      },
+    );
   }
 }
 function readContext(env = process.env) {
@@ -2707,6 +2712,7 @@ var Git = class {
     } catch (error2) {
       throw new Error(
         `${this.cwd} is not inside a git repository (${error2.message.split("\n")[0]}). Run actions/checkout before netreach.`,
+        { cause: error2 },
       );
     }
   }
@@ -2764,6 +2770,7 @@ var Git = class {
         throw new Error(
           `${why}, and fetching ${missing.length > 1 ? "them" : "it"} failed: ${error2.message}
 ${FETCH_DEPTH_FIX}`,
+          { cause: error2 },
         );
       }
     }
@@ -2885,10 +2892,11 @@ var GitHub = class {
         }
         throw new Error(
           `GitHub API ${method} ${new URL(url).pathname} failed: ${error2.message}`,
+          { cause: error2 },
         );
       }
       const text = await response.text();
-      let json = null;
+      let json;
       try {
         json = text ? JSON.parse(text) : null;
       } catch {
@@ -3121,12 +3129,15 @@ function gateReasons(report3, failOn, check3 = null) {
       check3?.summary.expectationsFailed ?? 0,
       "failed expectation",
     ],
-    lock: [lockDrift(check3), "connection drifted from the lock"],
+    lock: [lockDrift(check3), "change from the lock file"],
   };
   const reasons = [];
   for (const gate of failOn) {
     const [n, what] = counts[gate];
-    if (n > 0) reasons.push(`${n} ${what}${n === 1 ? "" : "s"}`);
+    const noun = what.replace(/^(\S+(?: \S+)*?)(?= from |$)/, (m) =>
+      n === 1 ? m : `${m}s`,
+    );
+    if (n > 0) reasons.push(`${n} ${noun}`);
   }
   return reasons;
 }
@@ -3295,7 +3306,7 @@ The base could not be read, so this report has no diff: it shows the head alone.
       try {
         check3 = check2(checkRequest);
       } catch (error2) {
-        if (error2?.file) throw new Error(error2.message);
+        if (error2?.file) throw new Error(error2.message, { cause: error2 });
         throw error2;
       }
     }
@@ -3383,7 +3394,8 @@ The base could not be read, so this report has no diff: it shows the head alone.
     setOutput("added-workloads", s.addedEndpoints);
     setOutput("removed-workloads", s.removedEndpoints);
     setOutput("changed", changed);
-    setOutput("expectations-failed", check3?.summary.expectationsFailed ?? 0);
+    const failedExpectations = check3?.summary.expectationsFailed ?? 0;
+    setOutput("expectations-failed", failedExpectations);
     setOutput("lock-drift", Boolean(check3?.lock && !check3.lock.clean));
     setOutput("report-json", path9.join(reportDir, FILES.report));
     setOutput("report-dir", reportDir);
@@ -3486,6 +3498,7 @@ async function postSaved(inputs, ctx) {
     } catch (error2) {
       throw new Error(
         `comment-from: cannot read ${path9.join(inputs.commentFrom, name)} (${error2.code ?? error2.message}); download the artifact that the \`mode: analyze\` run uploaded from its \`report-dir\` output`,
+        { cause: error2 },
       );
     }
   };
@@ -3494,7 +3507,9 @@ async function postSaved(inputs, ctx) {
     saved = JSON.parse(read(FILES.context));
   } catch (error2) {
     if (error2 instanceof SyntaxError)
-      throw new Error(`comment-from: ${FILES.context} is not JSON`);
+      throw new Error(`comment-from: ${FILES.context} is not JSON`, {
+        cause: error2,
+      });
     throw error2;
   }
   const issue2 = saved.pullRequest;

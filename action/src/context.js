@@ -12,7 +12,9 @@ export function readEvent(env = process.env) {
   try {
     return JSON.parse(readFileSync(file, "utf8"));
   } catch (error) {
-    throw new Error(`cannot read the event payload ${file}: ${error.message}`);
+    throw new Error(`cannot read the event payload ${file}: ${error.message}`, {
+      cause: error,
+    });
   }
 }
 

@@ -47,6 +47,7 @@ export class Git {
       throw new Error(
         `${this.cwd} is not inside a git repository (${error.message.split("\n")[0]}). ` +
           "Run actions/checkout before netreach.",
+        { cause: error },
       );
     }
   }
@@ -109,6 +110,7 @@ export class Git {
       } catch (error) {
         throw new Error(
           `${why}, and fetching ${missing.length > 1 ? "them" : "it"} failed: ${error.message}\n${FETCH_DEPTH_FIX}`,
+          { cause: error },
         );
       }
     }

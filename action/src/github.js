@@ -58,10 +58,11 @@ export class GitHub {
         }
         throw new Error(
           `GitHub API ${method} ${new URL(url).pathname} failed: ${error.message}`,
+          { cause: error },
         );
       }
       const text = await response.text();
-      let json = null;
+      let json;
       try {
         json = text ? JSON.parse(text) : null;
       } catch {

@@ -68,12 +68,16 @@ export function gateReasons(report, failOn, check = null) {
     "lint-error": [s.lintErrors, "lint error"],
     "input-error": [headInputErrors(report), "input error"],
     expectation: [check?.summary.expectationsFailed ?? 0, "failed expectation"],
-    lock: [lockDrift(check), "change against the lock"],
+    lock: [lockDrift(check), "change from the lock file"],
   };
   const reasons = [];
   for (const gate of failOn) {
     const [n, what] = counts[gate];
-    if (n > 0) reasons.push(`${n} ${what}${n === 1 ? "" : "s"}`);
+    // Pluralise the noun (the first word after any adjectives): "change from the lock file".
+    const noun = what.replace(/^(\S+(?: \S+)*?)(?= from |$)/, (m) =>
+      n === 1 ? m : `${m}s`,
+    );
+    if (n > 0) reasons.push(`${n} ${noun}`);
   }
   return reasons;
 }
@@ -267,7 +271,7 @@ async function analyze(inputs, ctx) {
       try {
         check = netreach.check(checkRequest);
       } catch (error) {
-        if (error?.file) throw new Error(error.message);
+        if (error?.file) throw new Error(error.message, { cause: error });
         throw error;
       }
     }
@@ -479,6 +483,7 @@ async function postSaved(inputs, ctx) {
     } catch (error) {
       throw new Error(
         `comment-from: cannot read ${path.join(inputs.commentFrom, name)} (${error.code ?? error.message}); download the artifact that the \`mode: analyze\` run uploaded from its \`report-dir\` output`,
+        { cause: error },
       );
     }
   };
@@ -487,7 +492,9 @@ async function postSaved(inputs, ctx) {
     saved = JSON.parse(read(FILES.context));
   } catch (error) {
     if (error instanceof SyntaxError)
-      throw new Error(`comment-from: ${FILES.context} is not JSON`);
+      throw new Error(`comment-from: ${FILES.context} is not JSON`, {
+        cause: error,
+      });
     throw error;
   }
   const issue = saved.pullRequest;

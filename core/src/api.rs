@@ -621,8 +621,9 @@ pub fn render_check(result: &CheckResult, format: &str) -> Result<String, ApiErr
     match format.to_ascii_lowercase().as_str() {
         "markdown" | "md" => Ok(check::markdown(result)),
         "text" | "txt" => Ok(check::text(result)),
-        "json" => serde_json::to_string_pretty(result)
-            .map_err(|e| ApiError::new(ApiErrorKind::Internal, e.to_string())),
+        "json" => {
+            serde_json::to_string_pretty(result).map_err(|e| ApiError::new(ApiErrorKind::Internal, e.to_string()))
+        }
         _ => Err(ApiError::new(
             ApiErrorKind::UnknownFormat,
             format!("unknown check format {format:?}: expected one of markdown (md), text (txt), json"),

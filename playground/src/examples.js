@@ -26,7 +26,8 @@ const deploy = (ns, name, labels, ports = []) => {
       ports
         .map(
           ([port, pname]) =>
-            `            - containerPort: ${port}` + (pname ? `\n              name: ${pname}` : ""),
+            `            - containerPort: ${port}` +
+            (pname ? `\n              name: ${pname}` : ""),
         )
         .join("\n")
     : "";
@@ -72,7 +73,10 @@ const defaultDeny = {
   title: "Default deny",
   description:
     "Without policies everything may talk to everything. A namespace-wide default-deny isolates every pod; explicit allows then open only what is needed.",
-  base: concatYaml(["# No NetworkPolicy: every pod can reach every pod.\n" + ddWorkloads[0], ...ddWorkloads.slice(1)]),
+  base: concatYaml([
+    "# No NetworkPolicy: every pod can reach every pod.\n" + ddWorkloads[0],
+    ...ddWorkloads.slice(1),
+  ]),
   head: concatYaml([
     ...ddWorkloads,
     `# An empty podSelector selects every pod in the namespace; no rules = deny all.
@@ -350,8 +354,18 @@ export const examples = {
     title: "Shop (repository example)",
     description:
       "The shop example from examples/shop: a PR adds a nightly re-index job and renames a label.",
-    base: concatYaml([shopBaseNamespaces, shopBasePolicies, shopBaseServices, shopBaseWorkloads]),
-    head: concatYaml([shopHeadNamespaces, shopHeadPolicies, shopHeadServices, shopHeadWorkloads]),
+    base: concatYaml([
+      shopBaseNamespaces,
+      shopBasePolicies,
+      shopBaseServices,
+      shopBaseWorkloads,
+    ]),
+    head: concatYaml([
+      shopHeadNamespaces,
+      shopHeadPolicies,
+      shopHeadServices,
+      shopHeadWorkloads,
+    ]),
   },
   "default-deny": defaultDeny,
   "namespace-isolation": isolation,

@@ -1,7 +1,7 @@
 import { EditorView, basicSetup } from "codemirror";
 import { yaml } from "@codemirror/lang-yaml";
 import { lintGutter, setDiagnostics } from "@codemirror/lint";
-import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from "lz-string";
+import { decompressFromEncodedURIComponent } from "lz-string";
 import { examples } from "./examples.js";
 
 performance.mark("netreach:start");
@@ -17,7 +17,9 @@ function el(tag, attrs = {}, ...children) {
     else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
     else node.setAttribute(k, v === true ? "" : String(v));
   }
-  for (const c of children) if (c != null) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  for (const c of children)
+    if (c != null)
+      node.append(c instanceof Node ? c : document.createTextNode(String(c)));
   return node;
 }
 
@@ -33,7 +35,9 @@ const state = {
 // ---------------------------------------------------------------------------------------
 // Worker: latest request wins
 // ---------------------------------------------------------------------------------------
-const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+const worker = new Worker(new URL("./worker.js", import.meta.url), {
+  type: "module",
+});
 let nextId = 1;
 const pending = new Map();
 let reportInFlight = null;
@@ -49,7 +53,8 @@ worker.onmessage = (event) => {
   pending.delete(msg.id);
   if (p) p(msg);
 };
-worker.onerror = (e) => setStatus(`Worker failed: ${e.message ?? "unknown error"}`, true);
+worker.onerror = (e) =>
+  setStatus(`Worker failed: ${e.message ?? "unknown error"}`, true);
 function call(type, request) {
   const id = nextId++;
   return new Promise((resolve) => {
@@ -93,12 +98,18 @@ function run(job) {
     state.analyses++;
     if (state.analyses === 1) {
       performance.mark("netreach:first-analysis");
-      performance.measure("netreach:time-to-first-analysis", { start: 0, end: "netreach:first-analysis" });
+      performance.measure("netreach:time-to-first-analysis", {
+        start: 0,
+        end: "netreach:first-analysis",
+      });
     }
+    if (state.collapsedAuto) state.collapsed = null; // re-pick the default for the new input
     state.report = msg.result;
     state.request = job.request;
     const s = msg.result.summary;
-    setStatus(`Analysed ${s.workloads} workloads, ${s.policies} policies in ${Math.round(msg.ms)} ms`);
+    setStatus(
+      `Analysed ${s.workloads} workloads, ${s.policies} policies in ${Math.round(msg.ms)} ms`,
+    );
     document.body.dataset.analyses = String(state.analyses);
     renderAll();
   });
@@ -123,14 +134,17 @@ function makeEditor(side) {
     parent: $(`${side}-editor`),
     doc: "",
     extensions: [
-        basicSetup,
-        yaml(),
-        lintGutter(),
-        EditorView.updateListener.of((u) => {
-          if (u.docChanged && !settingText) onEdit();
-        }),
-        EditorView.contentAttributes.of({ "aria-label": side === "base" ? "Base manifests (YAML)" : "PR manifests (YAML)" }),
-      ],
+      basicSetup,
+      yaml(),
+      lintGutter(),
+      EditorView.updateListener.of((u) => {
+        if (u.docChanged && !settingText) onEdit();
+      }),
+      EditorView.contentAttributes.of({
+        "aria-label":
+          side === "base" ? "Base manifests (YAML)" : "PR manifests (YAML)",
+      }),
+    ],
   });
 }
 const editors = { base: makeEditor("base"), head: makeEditor("head") };
@@ -138,7 +152,9 @@ let settingText = false;
 function setText(side, text) {
   const view = editors[side];
   settingText = true;
-  view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
+  view.dispatch({
+    changes: { from: 0, to: view.state.doc.length, insert: text },
+  });
   settingText = false;
 }
 
@@ -149,17 +165,28 @@ function pushDiagnostics() {
   const add = (side, d, source) => {
     const view = editors[side];
     const doc = view.state.doc;
-    const n = Math.min(Math.max(1, d.location?.line ?? 1), doc.lines);
+    let n = Math.min(Math.max(1, d.location?.line ?? 1), doc.lines);
+    while (n > 1 && doc.line(n).length === 0) n--; // mark a line with text, so the range is visible
     const line = doc.line(n);
     bySide[side].push({
       from: line.from,
       to: line.to,
-      severity: d.severity === "error" ? "error" : d.severity === "warning" ? "warning" : "info",
+      severity:
+        d.severity === "error"
+          ? "error"
+          : d.severity === "warning"
+            ? "warning"
+            : "info",
       source: `${source} ${d.code}`,
       message: d.message,
     });
   };
-  const sideOf = (d) => (d.location?.path === PATHS.base ? "base" : d.location?.path === PATHS.head ? "head" : d.side);
+  const sideOf = (d) =>
+    d.location?.path === PATHS.base
+      ? "base"
+      : d.location?.path === PATHS.head
+        ? "head"
+        : d.side;
   for (const d of r.diagnostics) add(sideOf(d) ?? "head", d, "input");
   for (const d of r.lint.slice(0, 2000)) add(sideOf(d) ?? "head", d, "lint");
   for (const side of ["base", "head"]) {
@@ -173,7 +200,10 @@ function jumpTo(side, lineNo) {
   const view = editors[side];
   const n = Math.min(Math.max(1, lineNo), view.state.doc.lines);
   const line = view.state.doc.line(n);
-  view.dispatch({ selection: { anchor: line.from, head: line.to }, effects: EditorView.scrollIntoView(line.from, { y: "center" }) });
+  view.dispatch({
+    selection: { anchor: line.from, head: line.to },
+    effects: EditorView.scrollIntoView(line.from, { y: "center" }),
+  });
   view.focus();
 }
 
@@ -184,11 +214,14 @@ async function loadFiles(side, files) {
   if (!texts.length) return;
   setText(side, texts.map((t) => t.replace(/\s+$/, "")).join("\n---\n") + "\n");
   $("example").value = "";
-  $("example-description").textContent = `${side === "base" ? "Base" : "PR"}: loaded ${list.map((f) => f.name).join(", ")}`;
+  $("example-description").textContent =
+    `${side === "base" ? "Base" : "PR"}: loaded ${list.map((f) => f.name).join(", ")}`;
   onEdit();
 }
 for (const side of ["base", "head"]) {
-  $(`${side}-file`).addEventListener("change", (e) => loadFiles(side, e.target.files));
+  $(`${side}-file`).addEventListener("change", (e) =>
+    loadFiles(side, e.target.files),
+  );
   const pane = document.querySelector(`.editor-pane[data-side="${side}"]`);
   pane.addEventListener("dragover", (e) => {
     e.preventDefault();
@@ -201,8 +234,13 @@ for (const side of ["base", "head"]) {
     if (e.dataTransfer?.files?.length) loadFiles(side, e.dataTransfer.files);
   });
   $(`${side}-download`).addEventListener("click", () => {
-    const blob = new Blob([editors[side].state.doc.toString()], { type: "text/yaml" });
-    const a = el("a", { href: URL.createObjectURL(blob), download: PATHS[side] });
+    const blob = new Blob([editors[side].state.doc.toString()], {
+      type: "text/yaml",
+    });
+    const a = el("a", {
+      href: URL.createObjectURL(blob),
+      download: PATHS[side],
+    });
     document.body.append(a);
     a.click();
     a.remove();
@@ -214,34 +252,46 @@ for (const side of ["base", "head"]) {
 // Share: the scenario in the URL fragment (#v1:<lz-string>)
 // ---------------------------------------------------------------------------------------
 let shareTimer = null;
-function shareHash() {
+let shareSeq = 0;
+/** The fragment for the current scenario; compressed in the worker (large inputs take a while). */
+async function shareHash() {
   const payload = JSON.stringify({
     base: editors.base.state.doc.toString(),
     head: editors.head.state.doc.toString(),
     view: state.view,
   });
-  return "#v1:" + compressToEncodedURIComponent(payload);
+  const msg = await call("compress", payload);
+  if (msg.error) throw new Error(msg.error.message);
+  return "#v1:" + msg.result;
+}
+async function writeShare() {
+  const seq = ++shareSeq;
+  const hash = await shareHash();
+  if (seq === shareSeq) history.replaceState(null, "", hash); // a newer write wins
 }
 function scheduleShare() {
   if (shareTimer) return; // throttled: at most one write per 500 ms
   shareTimer = setTimeout(() => {
     shareTimer = null;
-    history.replaceState(null, "", shareHash());
+    writeShare();
   }, 500);
 }
 function readHash() {
   const h = location.hash;
   if (!h.startsWith("#v1:")) return null;
   try {
-    const data = JSON.parse(decompressFromEncodedURIComponent(h.slice(4)) ?? "null");
-    if (data && typeof data.base === "string" && typeof data.head === "string") return data;
+    const data = JSON.parse(
+      decompressFromEncodedURIComponent(h.slice(4)) ?? "null",
+    );
+    if (data && typeof data.base === "string" && typeof data.head === "string")
+      return data;
   } catch {
     /* fall through */
   }
   return null;
 }
 $("share").addEventListener("click", async () => {
-  history.replaceState(null, "", shareHash());
+  await writeShare();
   try {
     await navigator.clipboard.writeText(location.href);
     setStatus("Share link copied to the clipboard");
@@ -253,7 +303,8 @@ $("share").addEventListener("click", async () => {
 // ---------------------------------------------------------------------------------------
 // Examples
 // ---------------------------------------------------------------------------------------
-for (const [key, ex] of Object.entries(examples)) $("example").append(el("option", { value: key, text: ex.title }));
+for (const [key, ex] of Object.entries(examples))
+  $("example").append(el("option", { value: key, text: ex.title }));
 function loadExample(key) {
   const ex = examples[key];
   if (!ex) return;
@@ -278,7 +329,8 @@ function selectView(view) {
     b.setAttribute("aria-selected", String(on));
     b.tabIndex = on ? 0 : -1;
   }
-  for (const v of ["diff", "matrix", "graph"]) $(`view-${v}`).hidden = v !== view;
+  for (const v of ["diff", "matrix", "graph"])
+    $(`view-${v}`).hidden = v !== view;
   renderView();
   scheduleShare();
 }
@@ -306,7 +358,13 @@ function renderAll() {
   timed("summary", renderSummary);
   timed("filter", fillNamespaceFilter);
   timed("view", renderView);
-  if (state.explainReq) explainPair(state.explainReq.from, state.explainReq.to, state.explainReq.side, false);
+  if (state.explainReq)
+    explainPair(
+      state.explainReq.from,
+      state.explainReq.to,
+      state.explainReq.side,
+      false,
+    );
 }
 function renderView() {
   if (!state.report) return;
@@ -322,9 +380,13 @@ const fmtPorts = (ps) =>
         .map(
           (p) =>
             `${p.protocol} ` +
-            (p.ranges.length === 1 && p.ranges[0][0] === 1 && p.ranges[0][1] === 65535
+            (p.ranges.length === 1 &&
+            p.ranges[0][0] === 1 &&
+            p.ranges[0][1] === 65535
               ? "all ports"
-              : p.ranges.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(", ")),
+              : p.ranges
+                  .map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`))
+                  .join(", ")),
         )
         .join("; ");
 
@@ -339,7 +401,14 @@ function renderSummary() {
       ["removed", "workloads removed", s.removedEndpoints],
       ["lint", "lint findings", s.lintErrors + s.lintWarnings],
       ["errors", "input errors", s.inputErrors],
-    ].map(([cls, label, n]) => el("span", { class: `pill ${cls}${n ? " nz" : ""}` }, el("strong", { text: String(n) }), ` ${label}`)),
+    ].map(([cls, label, n]) =>
+      el(
+        "span",
+        { class: `pill ${cls}${n ? " nz" : ""}` },
+        el("strong", { text: String(n) }),
+        ` ${label}`,
+      ),
+    ),
   );
 }
 
@@ -355,7 +424,13 @@ function renderDiff() {
     const ul = el("ul", { class: `items ${cls}` });
     for (const item of items.slice(0, LIMIT)) ul.append(render(item));
     parts.push(el("h3", { text: `${title} (${items.length})` }), ul);
-    if (items.length > LIMIT) parts.push(el("p", { class: "more", text: `…and ${items.length - LIMIT} more (see the matrix)` }));
+    if (items.length > LIMIT)
+      parts.push(
+        el("p", {
+          class: "more",
+          text: `…and ${items.length - LIMIT} more (see the matrix)`,
+        }),
+      );
   };
   const changeItem = (c) =>
     el(
@@ -366,22 +441,46 @@ function renderDiff() {
         {
           type: "button",
           class: "item",
-          onclick: () => explainPair(c.from, c.to, c.added.length ? "head" : "base"),
+          onclick: () =>
+            explainPair(c.from, c.to, c.added.length ? "head" : "base"),
           "aria-label": `Explain ${c.from} to ${c.to}`,
         },
         el("code", { text: c.from }),
         " → ",
         el("code", { text: c.to }),
-        c.endpointChange ? el("em", { text: ` (${c.endpointChange} workload)` }) : null,
+        c.endpointChange
+          ? el("em", { text: ` (${c.endpointChange} workload)` })
+          : null,
         ": ",
-        c.added.length ? el("span", { class: "tag added", text: `+ ${fmtPorts(c.added)}` }) : null,
-        c.removed.length ? el("span", { class: "tag removed", text: `− ${fmtPorts(c.removed)}` }) : null,
-        el("span", { class: "scope", text: ` ${c.scope === "crossNamespace" ? "cross-namespace" : c.scope === "sameNamespace" ? "same namespace" : "external"}` }),
+        c.added.length
+          ? el("span", { class: "tag added", text: `+ ${fmtPorts(c.added)}` })
+          : null,
+        c.removed.length
+          ? el("span", {
+              class: "tag removed",
+              text: `− ${fmtPorts(c.removed)}`,
+            })
+          : null,
+        el("span", {
+          class: "scope",
+          text: ` ${c.scope === "crossNamespace" ? "cross-namespace" : c.scope === "sameNamespace" ? "same namespace" : "external"}`,
+        }),
       ),
     );
-  if (!r.diff) parts.push(el("p", { text: "No base: only the head analysis is shown." }));
-  group("Newly allowed (exposures)", "exposures", changes.filter((c) => c.added.length), changeItem);
-  group("Newly blocked (breakages)", "breakages", changes.filter((c) => c.removed.length && !c.added.length), changeItem);
+  if (!r.diff)
+    parts.push(el("p", { text: "No base: only the head analysis is shown." }));
+  group(
+    "Newly allowed (exposures)",
+    "exposures",
+    changes.filter((c) => c.added.length),
+    changeItem,
+  );
+  group(
+    "Newly blocked (breakages)",
+    "breakages",
+    changes.filter((c) => c.removed.length && !c.added.length),
+    changeItem,
+  );
   const wl = (id) => el("li", {}, el("code", { text: id }));
   group("Workloads added", "added", r.diff?.addedEndpoints ?? [], wl);
   group("Workloads removed", "removed", r.diff?.removedEndpoints ?? [], wl);
@@ -392,7 +491,11 @@ function renderDiff() {
       {},
       el(
         "button",
-        { type: "button", class: "item", onclick: () => jumpTo(side, d.location?.line ?? 1) },
+        {
+          type: "button",
+          class: "item",
+          onclick: () => jumpTo(side, d.location?.line ?? 1),
+        },
         el("span", { class: `sev ${d.severity}`, text: d.severity }),
         " ",
         el("code", { text: d.code }),
@@ -403,14 +506,24 @@ function renderDiff() {
   };
   group("Input problems", "diagnostics", r.diagnostics, finding);
   group("Lint findings", "lint", r.lint, finding);
-  if (changes.length === 0 && r.diff) parts.unshift(el("p", { class: "ok", text: "No reachability changes between base and PR." }));
+  if (changes.length === 0 && r.diff)
+    parts.unshift(
+      el("p", {
+        class: "ok",
+        text: "No reachability changes between base and PR.",
+      }),
+    );
   box.replaceChildren(...parts);
 }
 
 // Matrix ----------------------------------------------------------------------------------
 function portsMatch(ps, proto, port) {
   if (!proto && !port) return ps.length > 0;
-  return ps.some((p) => (!proto || p.protocol === proto) && (!port || p.ranges.some(([a, b]) => a <= port && port <= b)));
+  return ps.some(
+    (p) =>
+      (!proto || p.protocol === proto) &&
+      (!port || p.ranges.some(([a, b]) => a <= port && port <= b)),
+  );
 }
 function nsOf(id, endpoints) {
   const e = endpoints.get(id);
@@ -419,8 +532,17 @@ function nsOf(id, endpoints) {
 function fillNamespaceFilter() {
   const sel = $("f-namespace");
   const keep = sel.value;
-  const nss = [...new Set(state.report.analysis.endpoints.map((e) => (e.type === "workload" ? e.namespace : "(external)")))].sort();
-  sel.replaceChildren(el("option", { value: "", text: "all" }), ...nss.map((n) => el("option", { value: n, text: n })));
+  const nss = [
+    ...new Set(
+      state.report.analysis.endpoints.map((e) =>
+        e.type === "workload" ? e.namespace : "(external)",
+      ),
+    ),
+  ].sort();
+  sel.replaceChildren(
+    el("option", { value: "", text: "all" }),
+    ...nss.map((n) => el("option", { value: n, text: n })),
+  );
   sel.value = nss.includes(keep) ? keep : "";
 }
 function matrixModel() {
@@ -429,26 +551,58 @@ function matrixModel() {
   for (const c of r.diff?.changes ?? [])
     for (const id of [c.from, c.to])
       if (!endpoints.has(id)) {
-        const [ns, kind, name] = id.startsWith("external:") ? [] : id.split("/");
-        endpoints.set(id, id.startsWith("external:") ? { id, type: "external" } : { id, type: "workload", namespace: ns, kind, name, removed: true });
+        const [ns, kind, name] = id.startsWith("external:")
+          ? []
+          : id.split("/");
+        endpoints.set(
+          id,
+          id.startsWith("external:")
+            ? { id, type: "external" }
+            : {
+                id,
+                type: "workload",
+                namespace: ns,
+                kind,
+                name,
+                removed: true,
+              },
+        );
       }
   const proto = $("f-protocol").value;
   const port = Number($("f-port").value) || 0;
   const cells = new Map(); // "from\0to" → status
-  for (const c of r.analysis.connections) if (portsMatch(c.ports, proto, port)) cells.set(c.from + "\0" + c.to, "allowed");
+  for (const c of r.analysis.connections)
+    if (portsMatch(c.ports, proto, port))
+      cells.set(c.from + "\0" + c.to, "allowed");
   for (const c of r.diff?.changes ?? []) {
     const add = portsMatch(c.added, proto, port);
     const rem = portsMatch(c.removed, proto, port);
-    if (add || rem) cells.set(c.from + "\0" + c.to, add && rem ? "mixed" : add ? "added" : "removed");
+    if (add || rem)
+      cells.set(
+        c.from + "\0" + c.to,
+        add && rem ? "mixed" : add ? "added" : "removed",
+      );
   }
   return { endpoints, cells };
 }
-const STATUS_LABEL = { allowed: "allowed", denied: "denied", added: "newly allowed", removed: "newly denied", mixed: "changed" };
+const STATUS_LABEL = {
+  allowed: "allowed",
+  denied: "denied",
+  added: "newly allowed",
+  removed: "newly denied",
+  mixed: "changed",
+};
 function renderMatrix() {
   const { endpoints, cells } = matrixModel();
   const nsFilter = $("f-namespace").value;
   const text = $("f-text").value.trim().toLowerCase();
-  const all = [...endpoints.values()].sort((a, b) => (a.type === b.type ? a.id.localeCompare(b.id) : a.type === "workload" ? -1 : 1));
+  const all = [...endpoints.values()].sort((a, b) =>
+    a.type === b.type
+      ? a.id.localeCompare(b.id)
+      : a.type === "workload"
+        ? -1
+        : 1,
+  );
   const groups = new Map();
   for (const e of all) {
     const ns = e.type === "workload" ? e.namespace : "(external)";
@@ -458,44 +612,99 @@ function renderMatrix() {
     groups.get(ns).push(e);
   }
   const workloadCount = all.filter((e) => e.type === "workload").length;
-  if (!state.collapsed) state.collapsed = new Set(workloadCount > 60 ? [...groups.keys()] : []);
+  if (!state.collapsed) {
+    state.collapsed = new Set(workloadCount > 60 ? [...groups.keys()] : []);
+    state.collapsedAuto = true;
+  }
   // Each axis entry: a single endpoint, or an aggregated namespace.
   const axis = [];
   for (const [ns, list] of groups) {
-    if (state.collapsed.has(ns)) axis.push({ ns, ids: list.map((e) => e.id), label: `${ns} (${list.length})`, group: true });
-    else for (const e of list) axis.push({ ns, ids: [e.id], label: e.type === "workload" ? `${e.kind}/${e.name}` : e.id.replace(/^external:/, "ext: "), group: false, e });
+    if (state.collapsed.has(ns))
+      axis.push({
+        ns,
+        ids: list.map((e) => e.id),
+        label: `${ns} (${list.length})`,
+        group: true,
+      });
+    else
+      for (const e of list)
+        axis.push({
+          ns,
+          ids: [e.id],
+          label:
+            e.type === "workload"
+              ? `${e.kind}/${e.name}`
+              : e.id.replace(/^external:/, "ext: "),
+          group: false,
+          e,
+        });
   }
   const box = $("matrix");
   if (!axis.length) {
     box.replaceChildren(el("p", { text: "No workloads match the filters." }));
     return;
   }
-  const statusOf = (row, col) => {
-    if (!row.group && !col.group) return cells.get(row.ids[0] + "\0" + col.ids[0]) ?? "denied";
-    const seen = new Set();
-    let allowed = 0;
-    for (const f of row.ids)
-      for (const t of col.ids) {
-        const s = cells.get(f + "\0" + t);
-        if (s) {
-          seen.add(s);
-          if (s !== "removed") allowed++;
-        }
-      }
-    const st = seen.has("mixed") || (seen.has("added") && seen.has("removed")) ? "mixed" : seen.has("added") ? "added" : seen.has("removed") ? "removed" : allowed ? "allowed" : "denied";
-    return { st, allowed, total: row.ids.length * col.ids.length };
+  // One pass over the allowed/changed pairs, aggregated per (row, column) of the axis.
+  const index = new Map();
+  axis.forEach((entry, i) => entry.ids.forEach((id) => index.set(id, i)));
+  const N = axis.length;
+  const agg = new Map(); // row * N + col → { allowed, flags }
+  const FLAG = { allowed: 1, added: 2, removed: 4, mixed: 8 };
+  for (const [key, st] of cells) {
+    const sep = key.indexOf("\0");
+    const ri = index.get(key.slice(0, sep));
+    const ci = index.get(key.slice(sep + 1));
+    if (ri === undefined || ci === undefined) continue;
+    const k = ri * N + ci;
+    let a = agg.get(k);
+    if (!a) agg.set(k, (a = { allowed: 0, flags: 0 }));
+    a.flags |= FLAG[st];
+    if (st !== "removed") a.allowed++;
+  }
+  const statusOf = (ri, ci) => {
+    const a = agg.get(ri * N + ci);
+    const total = axis[ri].ids.length * axis[ci].ids.length;
+    if (!a) return { st: "denied", allowed: 0, total };
+    const f = a.flags;
+    const st =
+      f & FLAG.mixed || (f & FLAG.added && f & FLAG.removed)
+        ? "mixed"
+        : f & FLAG.added
+          ? "added"
+          : f & FLAG.removed
+            ? "removed"
+            : a.allowed
+              ? "allowed"
+              : "denied";
+    return { st, allowed: a.allowed, total };
   };
-  const table = el("table", { class: "matrix", "aria-label": "Reachability matrix: rows are sources, columns are destinations" });
+  const table = el("table", {
+    class: "matrix",
+    "aria-label":
+      "Reachability matrix: rows are sources, columns are destinations",
+  });
   const thead = el("thead");
-  const hr = el("tr", {}, el("th", { scope: "col", class: "corner", text: "from ↓ / to →" }));
+  const hr = el(
+    "tr",
+    {},
+    el("th", { scope: "col", class: "corner", text: "from ↓ / to →" }),
+  );
   for (const col of axis) {
-    const th = el("th", { scope: "col", class: `col ${col.group ? "grp" : ""}`, title: col.group ? col.ns : col.ids[0] }, el("span", { text: col.group ? col.label : col.label }));
+    const th = el(
+      "th",
+      {
+        scope: "col",
+        class: `col ${col.group ? "grp" : ""}`,
+        title: col.group ? col.ns : col.ids[0],
+      },
+      el("span", { text: col.group ? col.label : col.label }),
+    );
     hr.append(th);
   }
   thead.append(hr);
   const tbody = el("tbody");
   let prevNs = null;
-  for (const row of axis) {
+  for (const [ri, row] of axis.entries()) {
     if (row.ns !== prevNs) {
       prevNs = row.ns;
       const collapsed = state.collapsed.has(row.ns);
@@ -512,6 +721,7 @@ function renderMatrix() {
               "aria-expanded": String(!collapsed),
               text: `${collapsed ? "▸" : "▾"} ${row.ns}`,
               onclick: () => {
+                state.collapsedAuto = false;
                 if (collapsed) state.collapsed.delete(row.ns);
                 else state.collapsed.add(row.ns);
                 renderMatrix();
@@ -521,42 +731,101 @@ function renderMatrix() {
         ),
       );
     }
-    const tr = el("tr", {}, el("th", { scope: "row", class: row.group ? "grp" : "", title: row.group ? row.ns : row.ids[0], text: row.label }));
-    for (const col of axis) {
-      const s = statusOf(row, col);
-      const st = typeof s === "string" ? s : s.st;
-      const label = row.group || col.group ? `${row.label} to ${col.label}: ${STATUS_LABEL[st]} (${s.allowed} of ${s.total} pairs allowed)` : `${row.ids[0]} to ${col.ids[0]}: ${STATUS_LABEL[st]}`;
-      const td = el("td", { class: `cell ${st}`, tabindex: 0, title: label, "aria-label": label, "data-from": row.group ? null : row.ids[0], "data-to": col.group ? null : col.ids[0] });
-      if (row.group || col.group) td.textContent = s.allowed ? String(s.allowed) : "";
-      else td.textContent = st === "allowed" ? "✓" : st === "added" ? "+" : st === "removed" ? "−" : st === "mixed" ? "±" : "";
-      const act = () => {
-        if (row.group || col.group) {
-          state.collapsed.delete(row.ns);
-          state.collapsed.delete(col.ns);
-          renderMatrix();
-        } else explainPair(row.ids[0], col.ids[0], st === "removed" ? "base" : "head");
-      };
-      td.addEventListener("click", act);
-      td.addEventListener("keydown", (e) => {
-        if (e.key === "Enter" || e.key === " ") {
-          e.preventDefault();
-          act();
-        }
+    const tr = el(
+      "tr",
+      {},
+      el("th", {
+        scope: "row",
+        class: row.group ? "grp" : "",
+        title: row.group ? row.ns : row.ids[0],
+        text: row.label,
+      }),
+    );
+    for (const [ci, col] of axis.entries()) {
+      const s = statusOf(ri, ci);
+      const st = s.st;
+      const label =
+        row.group || col.group
+          ? `${row.label} to ${col.label}: ${STATUS_LABEL[st]} (${s.allowed} of ${s.total} pairs allowed)`
+          : `${row.ids[0]} to ${col.ids[0]}: ${STATUS_LABEL[st]}`;
+      const td = el("td", {
+        class: `cell ${st}`,
+        tabindex: 0,
+        title: label,
+        "aria-label": label,
+        "data-from": row.group ? null : row.ids[0],
+        "data-to": col.group ? null : col.ids[0],
       });
+      if (row.group || col.group)
+        td.textContent = s.allowed ? String(s.allowed) : "";
+      else
+        td.textContent =
+          st === "allowed"
+            ? "✓"
+            : st === "added"
+              ? "+"
+              : st === "removed"
+                ? "−"
+                : st === "mixed"
+                  ? "±"
+                  : "";
+      td.dataset.ri = ri;
+      td.dataset.ci = ci;
       tr.append(td);
     }
     tbody.append(tr);
   }
   table.append(thead, tbody);
+  const act = (td) => {
+    const row = axis[Number(td.dataset.ri)];
+    const col = axis[Number(td.dataset.ci)];
+    if (row.group || col.group) {
+      state.collapsedAuto = false;
+      state.collapsed.delete(row.ns);
+      state.collapsed.delete(col.ns);
+      renderMatrix();
+    } else
+      explainPair(
+        row.ids[0],
+        col.ids[0],
+        td.classList.contains("removed") ? "base" : "head",
+      );
+  };
+  table.addEventListener("click", (e) => {
+    const td = e.target.closest("td.cell");
+    if (td) act(td);
+  });
+  table.addEventListener("keydown", (e) => {
+    const td = e.target.closest("td.cell");
+    if (td && (e.key === "Enter" || e.key === " ")) {
+      e.preventDefault();
+      act(td);
+    }
+  });
   box.replaceChildren(table);
 }
-for (const id of ["f-namespace", "f-protocol"]) $(id).addEventListener("change", () => state.report && renderMatrix());
-for (const id of ["f-text", "f-port"]) $(id).addEventListener("input", () => state.report && renderMatrix());
+for (const id of ["f-namespace", "f-protocol"])
+  $(id).addEventListener("change", () => state.report && renderMatrix());
+for (const id of ["f-text", "f-port"])
+  $(id).addEventListener("input", () => state.report && renderMatrix());
 $("f-collapse").addEventListener("click", () => {
-  state.collapsed = new Set(state.report.analysis.endpoints.map((e) => (e.type === "workload" ? e.namespace : "(external)")));
+  state.collapsedAuto = false;
+  state.collapsed = new Set(
+    state.report.analysis.endpoints.map((e) =>
+      e.type === "workload" ? e.namespace : "(external)",
+    ),
+  );
   renderMatrix();
 });
 $("f-expand").addEventListener("click", () => {
+  const n = state.report.analysis.endpoints.length;
+  if (n > 400) {
+    setStatus(
+      `Too many endpoints (${n}) to expand everything: expand namespaces one by one, or filter`,
+    );
+    return;
+  }
+  state.collapsedAuto = false;
   state.collapsed = new Set();
   renderMatrix();
 });
@@ -572,7 +841,9 @@ async function renderGraph() {
   cytoscapeLib ??= (await import("cytoscape")).default;
   if (graphFor !== r) return;
   const { endpoints, cells } = matrixModel();
-  const workloads = [...endpoints.values()].filter((e) => e.type === "workload");
+  const workloads = [...endpoints.values()].filter(
+    (e) => e.type === "workload",
+  );
   const aggregate = workloads.length > 150; // big inputs: one node per namespace
   const nodeOf = (id) => (aggregate ? "ns:" + nsOf(id, endpoints) : id);
   const elements = [];
@@ -581,15 +852,28 @@ async function renderGraph() {
     const ns = e.type === "workload" ? e.namespace : null;
     if (ns && !nss.has(ns)) {
       nss.add(ns);
-      elements.push({ data: { id: "ns:" + ns, label: ns }, classes: aggregate ? "nsagg" : "ns" });
+      elements.push({
+        data: { id: "ns:" + ns, label: ns },
+        classes: aggregate ? "nsagg" : "ns",
+      });
     }
     if (aggregate && e.type === "workload") continue;
     if (aggregate && !nss.has("(external)")) {
       nss.add("(external)");
-      elements.push({ data: { id: "ns:(external)", label: "external" }, classes: "nsagg" });
+      elements.push({
+        data: { id: "ns:(external)", label: "external" },
+        classes: "nsagg",
+      });
     }
     if (aggregate) continue;
-    elements.push({ data: { id: e.id, label: e.type === "workload" ? e.name : e.id.replace(/^external:/, ""), parent: ns ? "ns:" + ns : undefined }, classes: e.type });
+    elements.push({
+      data: {
+        id: e.id,
+        label: e.type === "workload" ? e.name : e.id.replace(/^external:/, ""),
+        parent: ns ? "ns:" + ns : undefined,
+      },
+      classes: e.type,
+    });
   }
   const edges = new Map();
   for (const [key, st] of cells) {
@@ -601,24 +885,110 @@ async function renderGraph() {
     const rank = { removed: 3, added: 3, mixed: 4, allowed: 1 };
     if (!prev || rank[st] > rank[prev.st]) edges.set(k, { a, b, st, from, to });
   }
-  for (const [k, e] of edges) elements.push({ data: { id: "e:" + k, source: e.a, target: e.b, from: e.from, to: e.to, st: e.st }, classes: e.st });
+  for (const [k, e] of edges)
+    elements.push({
+      data: {
+        id: "e:" + k,
+        source: e.a,
+        target: e.b,
+        from: e.from,
+        to: e.to,
+        st: e.st,
+      },
+      classes: e.st,
+    });
   cy?.destroy();
   cy = cytoscapeLib({
     container: $("graph"),
     elements,
     wheelSensitivity: 0.3,
     style: [
-      { selector: "node", style: { label: "data(label)", "font-size": 10, "background-color": "#3b6ea8", color: "#1a1a1a", "text-valign": "bottom", "text-margin-y": 3, width: 18, height: 18 } },
-      { selector: "node.external", style: { shape: "round-rectangle", "background-color": "#8a5a00" } },
-      { selector: "node.ns", style: { "background-color": "#eef3f8", "border-color": "#7a8ea6", "border-width": 1, "text-valign": "top", "font-weight": "bold", "font-size": 11 } },
-      { selector: "node.nsagg", style: { shape: "round-rectangle", width: 30, height: 30 } },
-      { selector: "edge", style: { width: 1.2, "line-color": "#9aa3ad", "target-arrow-color": "#9aa3ad", "target-arrow-shape": "triangle", "curve-style": "bezier", "arrow-scale": 0.8 } },
-      { selector: "edge.added", style: { width: 3, "line-color": "#1a7f37", "target-arrow-color": "#1a7f37" } },
-      { selector: "edge.removed", style: { width: 3, "line-color": "#cf222e", "target-arrow-color": "#cf222e", "line-style": "dashed" } },
-      { selector: "edge.mixed", style: { width: 3, "line-color": "#9a6700", "target-arrow-color": "#9a6700" } },
-      { selector: "edge:selected", style: { width: 4, "line-color": "#0550ae", "target-arrow-color": "#0550ae" } },
+      {
+        selector: "node",
+        style: {
+          label: "data(label)",
+          "font-size": 10,
+          "background-color": "#3b6ea8",
+          color: "#1a1a1a",
+          "text-valign": "bottom",
+          "text-margin-y": 3,
+          width: 18,
+          height: 18,
+        },
+      },
+      {
+        selector: "node.external",
+        style: { shape: "round-rectangle", "background-color": "#8a5a00" },
+      },
+      {
+        selector: "node.ns",
+        style: {
+          "background-color": "#eef3f8",
+          "border-color": "#7a8ea6",
+          "border-width": 1,
+          "text-valign": "top",
+          "font-weight": "bold",
+          "font-size": 11,
+        },
+      },
+      {
+        selector: "node.nsagg",
+        style: { shape: "round-rectangle", width: 30, height: 30 },
+      },
+      {
+        selector: "edge",
+        style: {
+          width: 1.2,
+          "line-color": "#9aa3ad",
+          "target-arrow-color": "#9aa3ad",
+          "target-arrow-shape": "triangle",
+          "curve-style": "bezier",
+          "arrow-scale": 0.8,
+        },
+      },
+      {
+        selector: "edge.added",
+        style: {
+          width: 3,
+          "line-color": "#1a7f37",
+          "target-arrow-color": "#1a7f37",
+        },
+      },
+      {
+        selector: "edge.removed",
+        style: {
+          width: 3,
+          "line-color": "#cf222e",
+          "target-arrow-color": "#cf222e",
+          "line-style": "dashed",
+        },
+      },
+      {
+        selector: "edge.mixed",
+        style: {
+          width: 3,
+          "line-color": "#9a6700",
+          "target-arrow-color": "#9a6700",
+        },
+      },
+      {
+        selector: "edge:selected",
+        style: {
+          width: 4,
+          "line-color": "#0550ae",
+          "target-arrow-color": "#0550ae",
+        },
+      },
     ],
-    layout: aggregate ? { name: "circle" } : { name: "cose", animate: false, nodeDimensionsIncludeLabels: true, padding: 20, randomize: false },
+    layout: aggregate
+      ? { name: "circle" }
+      : {
+          name: "cose",
+          animate: false,
+          nodeDimensionsIncludeLabels: true,
+          padding: 20,
+          randomize: false,
+        },
   });
   cy.on("tap", "edge", (evt) => {
     const d = evt.target.data();
@@ -654,20 +1024,56 @@ async function explainPair(from, to, side = "head", focus = true) {
   }
   if (state.explainReq?.from !== from || state.explainReq?.to !== to) return;
   const parts = [
-    el("div", { class: "explain-head" }, el("h2", { text: "Why?" }), el("button", { type: "button", class: "close", "aria-label": "Close the explanation", text: "×", onclick: closeExplain })),
-    el("p", {}, el("code", { text: from }), " → ", el("code", { text: to }), port ? ` (${proto ?? "TCP"} ${port})` : ""),
+    el(
+      "div",
+      { class: "explain-head" },
+      el("h2", { text: "Why?" }),
+      el("button", {
+        type: "button",
+        class: "close",
+        "aria-label": "Close the explanation",
+        text: "×",
+        onclick: closeExplain,
+      }),
+    ),
+    el(
+      "p",
+      {},
+      el("code", { text: from }),
+      " → ",
+      el("code", { text: to }),
+      port ? ` (${proto ?? "TCP"} ${port})` : "",
+    ),
   ];
   for (const { side: s, msg } of results) {
     const title = s === "head" ? "PR (head)" : "Base";
     if (msg.error) {
-      parts.push(el("section", { class: "side" }, el("h3", { text: title }), el("p", { class: "muted", text: msg.error.message })));
+      parts.push(
+        el(
+          "section",
+          { class: "side" },
+          el("h3", { text: title }),
+          el("p", { class: "muted", text: msg.error.message }),
+        ),
+      );
       continue;
     }
     const x = msg.result;
     const sec = el(
       "section",
-      { class: `side verdict-${x.allowed ? "allowed" : "denied"}`, "data-side": s },
-      el("h3", {}, `${title}: `, el("span", { class: `verdict ${x.allowed ? "allowed" : "denied"}`, text: x.allowed ? "allowed" : "denied" })),
+      {
+        class: `side verdict-${x.allowed ? "allowed" : "denied"}`,
+        "data-side": s,
+      },
+      el(
+        "h3",
+        {},
+        `${title}: `,
+        el("span", {
+          class: `verdict ${x.allowed ? "allowed" : "denied"}`,
+          text: x.allowed ? "allowed" : "denied",
+        }),
+      ),
       el("p", { class: "why", text: x.summary }),
     );
     for (const dir of ["egress", "ingress"]) {
@@ -682,14 +1088,42 @@ async function explainPair(from, to, side = "head", focus = true) {
             "li",
             {},
             where
-              ? el("button", { type: "button", class: "item decision", "data-line": where.line, "data-side": sideOfLoc, onclick: () => jumpTo(sideOfLoc, where.line), title: `Go to ${where.path}:${where.line}` }, label, el("span", { class: "loc", text: ` ${where.path}:${where.line}` }))
+              ? el(
+                  "button",
+                  {
+                    type: "button",
+                    class: "item decision",
+                    "data-line": where.line,
+                    "data-side": sideOfLoc,
+                    onclick: () => jumpTo(sideOfLoc, where.line),
+                    title: `Go to ${where.path}:${where.line}`,
+                  },
+                  label,
+                  el("span", {
+                    class: "loc",
+                    text: ` ${where.path}:${where.line}`,
+                  }),
+                )
               : el("span", { text: label }),
           ),
         );
       }
       sec.append(
-        el("h4", {}, `${dir === "egress" ? "Egress at the source" : "Ingress at the destination"}: `, el("span", { class: `verdict ${d.allowed ? "allowed" : "denied"}`, text: d.allowed ? "allowed" : "denied" })),
-        el("p", { class: "reason", text: d.reason + (d.policies.length ? ` — policies: ${d.policies.join(", ")}` : "") }),
+        el(
+          "h4",
+          {},
+          `${dir === "egress" ? "Egress at the source" : "Ingress at the destination"}: `,
+          el("span", {
+            class: `verdict ${d.allowed ? "allowed" : "denied"}`,
+            text: d.allowed ? "allowed" : "denied",
+          }),
+        ),
+        el("p", {
+          class: "reason",
+          text:
+            d.reason +
+            (d.policies.length ? ` — policies: ${d.policies.join(", ")}` : ""),
+        }),
         ul,
       );
     }
@@ -707,6 +1141,8 @@ window.__playground = {
   editors,
   state,
   load(base, head, view) {
+    $("example").value = "";
+    $("example-description").textContent = "Custom scenario.";
     setText("base", base);
     setText("head", head);
     state.collapsed = null;
@@ -724,7 +1160,9 @@ if (shared) {
   setText("base", shared.base);
   setText("head", shared.head);
   $("example-description").textContent = "Scenario restored from the link.";
-  selectView(["diff", "matrix", "graph"].includes(shared.view) ? shared.view : "diff");
+  selectView(
+    ["diff", "matrix", "graph"].includes(shared.view) ? shared.view : "diff",
+  );
   analyse();
 } else {
   selectView("diff");

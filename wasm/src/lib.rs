@@ -20,9 +20,7 @@
 //! The npm package (`npm/`) wraps these exports for Node and browsers; `wasm/tests/`
 //! exercises them under Node and headless Chromium.
 
-use netreach_core::api::{
-    self, ApiError, ApiErrorKind, CheckRequest, ExplainRequest, ReportRequest, SnapshotRequest,
-};
+use netreach_core::api::{self, ApiError, ApiErrorKind, CheckRequest, ExplainRequest, ReportRequest, SnapshotRequest};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_wasm_bindgen::Serializer;

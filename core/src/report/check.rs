@@ -15,8 +15,8 @@ use std::fmt::Write as _;
 use super::escape::{code, escape_markdown_inline, plain};
 use crate::api::CheckResult;
 use crate::diff::{Change, Diff};
-use crate::explain::{Explanation, SideExplanation};
 use crate::expect::result::{ExpectationResult, Violation};
+use crate::explain::{Explanation, SideExplanation};
 use crate::Severity;
 
 /// Offending pairs listed per broken expectation (the result holds up to 20).
@@ -196,11 +196,7 @@ pub fn markdown(result: &CheckResult) -> String {
     let broken = failed(result);
     if !broken.is_empty() {
         let path = result.expectations.as_ref().map_or("", |e| e.path.as_str());
-        let _ = writeln!(
-            out,
-            "#### Broken expectations ({})\n",
-            code(path)
-        );
+        let _ = writeln!(out, "#### Broken expectations ({})\n", code(path));
         for r in broken {
             let _ = writeln!(
                 out,
@@ -305,25 +301,13 @@ pub fn text(result: &CheckResult) -> String {
                 plain(&r.summary)
             );
             for u in &r.unmatched {
-                let _ = writeln!(
-                    out,
-                    "    - {} {} matches nothing",
-                    plain(&u.role),
-                    plain(&u.subject)
-                );
+                let _ = writeln!(out, "    - {} {} matches nothing", plain(&u.role), plain(&u.subject));
             }
             for v in r.violations.iter().take(SHOWN_VIOLATIONS) {
-                let _ = writeln!(
-                    out,
-                    "    - {}: {}",
-                    plain(&violation_ends(v)),
-                    plain(&v.message)
-                );
+                let _ = writeln!(out, "    - {}: {}", plain(&violation_ends(v)), plain(&v.message));
                 if let Some(x) = &v.explanation {
                     for (label, location) in explanation_lines(x) {
-                        let at = location
-                            .map(|l| format!(" at {}", plain(&l)))
-                            .unwrap_or_default();
+                        let at = location.map(|l| format!(" at {}", plain(&l))).unwrap_or_default();
                         let _ = writeln!(out, "        {}{at}", plain(&label));
                     }
                 }

@@ -24,6 +24,7 @@
 //! ```
 //! `location` is `{"path", "document", "line", "object": {"kind", "namespace", "name"}, "field"}`.
 
+pub mod check;
 pub mod csv;
 pub mod dot;
 pub mod escape;
@@ -32,7 +33,6 @@ pub mod json;
 pub mod markdown;
 pub mod sarif;
 pub mod text;
-pub mod check;
 
 use serde::Serialize;
 

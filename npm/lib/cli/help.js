@@ -2,8 +2,7 @@
 
 const EXIT_CODES = `Exit codes:
   0  ran, and no --fail-on gate tripped
-  1  a --fail-on gate tripped (explain: the verdict differs from --expect;
-     check: an expectation failed or the reachability drifted from the lock)
+  1  a --fail-on gate tripped (explain: the verdict differs from --expect)
   2  could not run: bad usage or unknown flag, a missing path, an unknown revision,
      a render failure (kubectl/kustomize/helm missing or failing), an unknown endpoint,
      an unusable expectations or lock file (printed as file:line: problem)`;
