@@ -161,22 +161,7 @@ pub(crate) fn parse_net(text: &str, field: &str, issues: &mut Issues) -> Option<
     None
 }
 
-/// A DNS-1123 label (namespace names): 1-63 lowercase alphanumerics or '-', alphanumeric
-/// at both ends.
-pub(crate) fn is_dns_label(name: &str) -> bool {
-    let b = name.as_bytes();
-    !b.is_empty()
-        && b.len() <= 63
-        && b[0].is_ascii_alphanumeric()
-        && b[b.len() - 1].is_ascii_alphanumeric()
-        && b.iter()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
-}
-
-/// A DNS-1123 subdomain (most object names): dot-separated labels, at most 253 characters.
-pub(crate) fn is_dns_subdomain(name: &str) -> bool {
-    !name.is_empty() && name.len() <= 253 && name.split('.').all(is_dns_label)
-}
+pub(crate) use crate::selector::{is_dns_label, is_dns_subdomain};
 
 #[cfg(test)]
 mod tests {
