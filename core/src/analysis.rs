@@ -51,7 +51,7 @@ pub struct Endpoint {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub labels: Option<Labels>,
+    pub labels: Option<std::sync::Arc<Labels>>,
     /// Host-network pods are not subject to NetworkPolicy.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub host_network: bool,

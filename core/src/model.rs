@@ -113,8 +113,9 @@ pub struct Workload {
     pub namespace: String,
     pub kind: WorkloadKind,
     pub name: String,
-    /// Pod template labels (what pod selectors see).
-    pub labels: Labels,
+    /// Pod template labels (what pod selectors see). Shared, because the engine's classes and
+    /// the analysis' endpoints hold the same labels and cloning them dominated analysis time.
+    pub labels: std::sync::Arc<Labels>,
     /// Named container ports, sorted; unnamed ports are irrelevant to policy.
     pub named_ports: Vec<NamedPort>,
     /// `hostNetwork: true` pods are not subject to NetworkPolicy and not selectable by pod selectors.

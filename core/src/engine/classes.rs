@@ -13,7 +13,7 @@ use crate::model::{Labels, Model, NamedPort};
 pub struct Class {
     /// Index into [`Classes::namespaces`].
     pub namespace: usize,
-    pub labels: Labels,
+    pub labels: std::sync::Arc<Labels>,
     pub named_ports: Vec<NamedPort>,
     pub host_network: bool,
     /// Indices into `Model::workloads`, ascending.
@@ -51,7 +51,7 @@ impl Classes {
             let namespace = ns_index[&workload.namespace];
             let key = (
                 namespace,
-                &workload.labels,
+                &*workload.labels,
                 workload.named_ports.as_slice(),
                 workload.host_network,
             );

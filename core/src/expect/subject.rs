@@ -109,7 +109,7 @@ impl Subject {
                         let namespace = e.namespace.as_deref().unwrap_or("");
                         let kind = e.kind.as_deref().unwrap_or("");
                         let name = e.name.as_deref().unwrap_or("");
-                        if filter.matches(model, namespace, kind, name, e.labels.as_ref()) {
+                        if filter.matches(model, namespace, kind, name, e.labels.as_deref()) {
                             workloads.push(i);
                         }
                     }

@@ -315,7 +315,7 @@ pub(crate) fn fold(raws: Vec<RawWorkload>) -> Vec<Workload> {
                 namespace: w.namespace,
                 kind,
                 name,
-                labels: w.labels,
+                labels: std::sync::Arc::new(w.labels),
                 named_ports: w.named_ports,
                 host_network: w.host_network,
                 replicated,

@@ -268,7 +268,7 @@ pub fn hostile_report() -> Report {
         namespace: ns.to_string(),
         kind: WorkloadKind::Deployment,
         name: name.to_string(),
-        labels: [("app".to_string(), HOSTILE.to_string())].into_iter().collect(),
+        labels: std::sync::Arc::new([("app".to_string(), HOSTILE.to_string())].into_iter().collect()),
         named_ports: Vec::new(),
         host_network: false,
         replicated: true,
