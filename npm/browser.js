@@ -50,6 +50,7 @@ export const {
   version,
   report,
   renderReport,
+  renderReports,
   explain,
   check,
   renderCheck,

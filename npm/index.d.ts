@@ -51,6 +51,16 @@ export function renderReport(
 ): string;
 
 /**
+ * The report for `request` computed once, rendered in each of `formats` (same order).
+ * @throws {NetreachError} as `renderReport`
+ */
+export function renderReports(
+  request: ReportRequest,
+  formats: ReportFormat[],
+  renderOptions?: RenderOptions,
+): string[];
+
+/**
  * Explains one connection of one side: the verdict, and on each side the policy and rule that
  * decided it — or that nothing matched.
  * @throws {NetreachError} `unknown-endpoint`, `ambiguous-endpoint`, `both-external`, or as `report`

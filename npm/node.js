@@ -17,6 +17,7 @@ export const {
   version,
   report,
   renderReport,
+  renderReports,
   explain,
   check,
   renderCheck,

@@ -928,6 +928,7 @@ __export(netreach_exports, {
   initSync: () => initSync,
   renderCheck: () => renderCheck,
   renderReport: () => renderReport,
+  renderReports: () => renderReports,
   report: () => report,
   snapshot: () => snapshot,
   start: () => start,
@@ -1029,6 +1030,32 @@ function renderReport(request, format, render_options) {
   } finally {
     wasm.__wbindgen_add_to_stack_pointer(16);
     wasm.__wbindgen_export4(deferred3_0, deferred3_1, 1);
+  }
+}
+function renderReports(request, formats, render_options) {
+  try {
+    const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
+    const ptr0 = passArrayJsValueToWasm0(formats, wasm.__wbindgen_export);
+    const len0 = WASM_VECTOR_LEN;
+    wasm.renderReports(
+      retptr,
+      addHeapObject(request),
+      ptr0,
+      len0,
+      addHeapObject(render_options),
+    );
+    var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
+    var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
+    var r2 = getDataViewMemory0().getInt32(retptr + 4 * 2, true);
+    var r3 = getDataViewMemory0().getInt32(retptr + 4 * 3, true);
+    if (r3) {
+      throw takeObject(r2);
+    }
+    var v2 = getArrayJsValueFromWasm0(r0, r1);
+    wasm.__wbindgen_export4(r0, r1 * 4, 4);
+    return v2;
+  } finally {
+    wasm.__wbindgen_add_to_stack_pointer(16);
   }
 }
 function report(request) {
@@ -1422,6 +1449,15 @@ function dropObject(idx) {
   heap[idx] = heap_next;
   heap_next = idx;
 }
+function getArrayJsValueFromWasm0(ptr, len) {
+  ptr = ptr >>> 0;
+  const mem = getDataViewMemory0();
+  const result = [];
+  for (let i = ptr; i < ptr + 4 * len; i += 4) {
+    result.push(takeObject(mem.getUint32(i, true)));
+  }
+  return result;
+}
 function getArrayU8FromWasm0(ptr, len) {
   ptr = ptr >>> 0;
   return getUint8ArrayMemory0().subarray(ptr / 1, ptr / 1 + len);
@@ -1466,6 +1502,15 @@ heap.push(void 0, null, true, false);
 var heap_next = heap.length;
 function isLikeNone(x) {
   return x === void 0 || x === null;
+}
+function passArrayJsValueToWasm0(array, malloc) {
+  const ptr = malloc(array.length * 4, 4) >>> 0;
+  const mem = getDataViewMemory0();
+  for (let i = 0; i < array.length; i++) {
+    mem.setUint32(ptr + 4 * i, addHeapObject(array[i]), true);
+  }
+  WASM_VECTOR_LEN = array.length;
+  return ptr;
 }
 function passStringToWasm0(arg, malloc, realloc) {
   if (realloc === void 0) {
@@ -1655,6 +1700,16 @@ function createApi(wasm2, ensureReady) {
         renderOptions,
       );
     },
+    /** @returns {string[]} */
+    renderReports(request, formats, renderOptions) {
+      ensureReady();
+      if (!Array.isArray(formats)) {
+        throw new TypeError(
+          "renderReports: formats must be an array of format names",
+        );
+      }
+      return wasm2.renderReports(request, formats.map(String), renderOptions);
+    },
     explain(request) {
       ensureReady();
       return wasm2.explain(request);
@@ -1687,6 +1742,7 @@ var {
   version: version2,
   report: report2,
   renderReport: renderReport2,
+  renderReports: renderReports2,
   explain: explain2,
   check: check2,
   renderCheck: renderCheck2,

@@ -26,6 +26,16 @@ export function createApi(wasm, ensureReady) {
         renderOptions,
       );
     },
+    /** @returns {string[]} */
+    renderReports(request, formats, renderOptions) {
+      ensureReady();
+      if (!Array.isArray(formats)) {
+        throw new TypeError(
+          "renderReports: formats must be an array of format names",
+        );
+      }
+      return wasm.renderReports(request, formats.map(String), renderOptions);
+    },
     explain(request) {
       ensureReady();
       return wasm.explain(request);

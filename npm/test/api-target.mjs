@@ -34,6 +34,7 @@ const API = [
   "version",
   "report",
   "renderReport",
+  "renderReports",
   "explain",
   "check",
   "renderCheck",

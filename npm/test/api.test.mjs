@@ -259,6 +259,16 @@ describe(`netreach API (${target.name} build)`, () => {
     assert.deepEqual(JSON.parse(compact), shop);
   });
 
+  test("renderReports() renders several formats of one computation", async () => {
+    const request = { base, head };
+    const [markdown, json] = await api.renderReports(request, [
+      "markdown",
+      "json",
+    ]);
+    assert.equal(markdown, await api.renderReport(request, "markdown"));
+    assert.equal(json, await api.renderReport(request, "json"));
+  });
+
   test("renderReport(analysis-json) is the {endpoints, connections} contract", async () => {
     const text = await api.renderReport({ head }, "analysis-json", {
       pretty: false,

@@ -76,6 +76,20 @@ pub fn render_report(request: JsValue, format: &str, render_options: JsValue) ->
     api::render(&request.run(), format, &options).map_err(into_error)
 }
 
+/// The report for `request` computed once and rendered in each of `formats` (names as for
+/// `renderReport`), in order: front-ends that need a rendering and the JSON data call this
+/// instead of analysing twice.
+#[wasm_bindgen(js_name = renderReports)]
+pub fn render_reports(request: JsValue, formats: Vec<String>, render_options: JsValue) -> Result<Vec<String>, JsValue> {
+    let request: ReportRequest = from_js(request)?;
+    let options = api::parse_render_options(to_json(render_options)?).map_err(into_error)?;
+    let report = request.run();
+    formats
+        .into_iter()
+        .map(|format| api::render(&report, &format, &options).map_err(into_error))
+        .collect()
+}
+
 /// Explains one connection: `{files, options?, query: {from, to, protocol?, port?}}`
 /// ([`api::ExplainRequest`]) in, the `Explanation` out.
 #[wasm_bindgen]

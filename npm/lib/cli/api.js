@@ -54,13 +54,15 @@ function call(fn) {
   }
 }
 
-/** The core API: `report`, `renderReport`, `explain`, `check`, `renderCheck`, `snapshot`, `version`. */
+/** The core API: `report`, `renderReport`, `renderReports`, `explain`, `check`, `renderCheck`, `snapshot`, `version`. */
 export async function api() {
   const mod = await load();
   return {
     report: (request) => call(() => mod.report(request)),
     renderReport: (request, format, options) =>
       call(() => mod.renderReport(request, format, options)),
+    renderReports: (request, formats, options) =>
+      call(() => mod.renderReports(request, formats, options)),
     explain: (request) => call(() => mod.explain(request)),
     check: (request) => call(() => mod.check(request)),
     renderCheck: (request, format) =>

@@ -94,8 +94,8 @@ function renderOptions(options, format) {
 }
 
 /**
- * Computes the report object and its rendering in `format`. The JSON report is the object, so
- * it is computed once; other formats need a second pass (the API renders from a request).
+ * Computes the report once and returns both its rendering in `format` and the report data
+ * (parsed from its JSON rendering, which is cheaper than converting the object across wasm).
  */
 async function reportAndRender(context, request, format) {
   const core = await api();
@@ -104,12 +104,13 @@ async function reportAndRender(context, request, format) {
     `analysing ${plural(files.length, "file")} (${sizeText(files)})…`,
   );
   const started = Date.now();
-  const text = core.renderReport(
+  const formats = format === "json" ? ["json"] : [format, "json"];
+  const [text, json = text] = core.renderReports(
     request,
-    format,
+    formats,
     renderOptions(context.options, format),
   );
-  const report = format === "json" ? JSON.parse(text) : core.report(request);
+  const report = JSON.parse(json);
   const s = report.summary;
   context.log(
     `${plural(s.workloads, "workload")}, ${plural(s.connections, "connection")} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
