@@ -3,8 +3,11 @@
 //!
 //! Groups, per size: `serde_yaml_bare_both_sides` (the YAML parse of base and head alone, the floor), `parse` (our parser:
 //! sniffing, typed decoding, validation, model), `analyze` (engine on a parsed model),
-//! `engine_and_diff` (both sides analysed with shared cuts, then diffed — the 50 ms target), and
-//! `report_end_to_end` (text in, full report with lint out — the 1.2× bare-parse target).
+//! `engine_and_diff` (both sides analysed with shared cuts, then diffed — the 50 ms target),
+//! `engine_and_diff_one_thread` (the same without running the sides concurrently, as in
+//! WebAssembly), and `report_end_to_end` (text in, full report with lint out — the 1.2×
+//! bare-parse target). Natively, base and head are parsed, analysed and linted on two threads
+//! (see `netreach_core::parallel`); the bare parse is measured on one.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use netreach_core::generate::{generate, GeneratorConfig};
@@ -47,6 +50,13 @@ fn benches(c: &mut Criterion) {
             b.iter(|| analysis::analyze(&head, &[]));
         });
         group.bench_function(BenchmarkId::new("engine_and_diff", &label), |b| {
+            b.iter(|| {
+                let (b0, h) = analysis::analyze_pair(&base, &head);
+                diff::diff(&b0, &h)
+            });
+        });
+        // The same work on one thread, as in WebAssembly.
+        group.bench_function(BenchmarkId::new("engine_and_diff_one_thread", &label), |b| {
             b.iter(|| {
                 let h = analysis::analyze(&head, &engine::address_sets(&base));
                 let b0 = analysis::analyze(&base, &engine::address_sets(&head));

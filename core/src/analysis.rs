@@ -157,6 +157,13 @@ pub fn external_id(set: &IpSet) -> String {
     format!("{EXTERNAL_PREFIX}{set}")
 }
 
+/// Analyses both sides of a diff, `(base, head)`, cutting the outside world at the union
+/// of their ipBlock boundaries so [`crate::diff::diff`] can compare them range by range.
+pub fn analyze_pair(base: &Model, head: &Model) -> (Analysis, Analysis) {
+    let (base_cuts, head_cuts) = (engine::address_sets(base), engine::address_sets(head));
+    crate::parallel::both(|| analyze(base, &head_cuts), || analyze(head, &base_cuts))
+}
+
 /// Analyses a model (see [`engine::analyze`] for `extra_cuts`).
 pub fn analyze(model: &Model, extra_cuts: &[IpSet]) -> Analysis {
     let reach = engine::analyze(model, extra_cuts);

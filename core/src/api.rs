@@ -1,11 +1,13 @@
 //! The entry points front-ends call: text in, report data out.
 
+use std::collections::HashSet;
+
 use crate::analysis::{self, Analysis};
 use crate::diff;
-use crate::engine::address_sets;
 use crate::lint;
 use crate::model::Model;
 use crate::options::Options;
+use crate::parallel;
 use crate::parse;
 use crate::report::{LintFinding, Report};
 use crate::source::SourceFile;
@@ -19,8 +21,8 @@ pub fn analyze(files: &[SourceFile], options: &Options) -> (Model, Analysis) {
 
 /// The full report: head analysis, lint, and — when `base` is given — the diff base → head.
 pub fn report(base: Option<&[SourceFile]>, head: &[SourceFile], options: &Options) -> Report {
-    let head_model = parse::parse(head, options);
     let Some(base) = base else {
+        let head_model = parse::parse(head, options);
         let analysis = analysis::analyze(&head_model, &[]);
         let lint = lint::lint(&head_model, &analysis, head, options)
             .into_iter()
@@ -28,28 +30,46 @@ pub fn report(base: Option<&[SourceFile]>, head: &[SourceFile], options: &Option
             .collect();
         return Report::assemble(None, &head_model, analysis, None, lint);
     };
-    let base_model = parse::parse(base, options);
-    // Both sides cut the outside world at the union of their ipBlock boundaries.
-    let head_analysis = analysis::analyze(&head_model, &address_sets(&base_model));
-    let base_analysis = analysis::analyze(&base_model, &address_sets(&head_model));
-    let diff = diff::diff(&base_analysis, &head_analysis);
-    let base_lint = lint::lint(&base_model, &base_analysis, base, options);
-    let lint = lint::lint(&head_model, &head_analysis, head, options)
+    let (base_model, head_model) = parse::parse_pair(base, head, options);
+    let (base_analysis, head_analysis) = analysis::analyze_pair(&base_model, &head_model);
+    let (diff, (base_lint, head_lint)) = parallel::both(
+        || diff::diff(&base_analysis, &head_analysis),
+        || {
+            parallel::both(
+                || lint::lint(&base_model, &base_analysis, base, options),
+                || lint::lint(&head_model, &head_analysis, head, options),
+            )
+        },
+    );
+    let known: HashSet<FindingKey<'_>> = base_lint.iter().map(FindingKey::of).collect();
+    let lint = head_lint
         .into_iter()
         .map(|diagnostic| {
-            let new = !base_lint.iter().any(|b| same_finding(b, &diagnostic));
+            let new = !known.contains(&FindingKey::of(&diagnostic));
             LintFinding { diagnostic, new }
         })
         .collect();
     Report::assemble(Some(&base_model), &head_model, head_analysis, Some(diff), lint)
 }
 
-/// The same finding on both sides, even if lines moved.
-fn same_finding(a: &crate::Diagnostic, b: &crate::Diagnostic) -> bool {
-    a.code == b.code
-        && a.location.object == b.location.object
-        && a.location.field == b.location.field
-        && a.message == b.message
+/// What makes two findings the same on both sides, even if lines moved.
+#[derive(PartialEq, Eq, Hash)]
+struct FindingKey<'a> {
+    code: &'a str,
+    object: Option<&'a crate::ObjectRef>,
+    field: Option<&'a str>,
+    message: &'a str,
+}
+
+impl<'a> FindingKey<'a> {
+    fn of(d: &'a crate::Diagnostic) -> Self {
+        FindingKey {
+            code: &d.code,
+            object: d.location.object.as_ref(),
+            field: d.location.field.as_deref(),
+            message: &d.message,
+        }
+    }
 }
 
 /// Explains one connection of one side.

@@ -21,6 +21,7 @@ pub mod lint;
 pub mod lock;
 pub mod model;
 pub mod options;
+pub mod parallel;
 pub mod parse;
 pub mod ports;
 pub mod report;

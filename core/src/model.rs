@@ -116,8 +116,9 @@ pub struct Workload {
     /// Pod template labels (what pod selectors see). Shared, because the engine's classes and
     /// the analysis' endpoints hold the same labels and cloning them dominated analysis time.
     pub labels: std::sync::Arc<Labels>,
-    /// Named container ports, sorted; unnamed ports are irrelevant to policy.
-    pub named_ports: Vec<NamedPort>,
+    /// Named container ports, sorted; unnamed ports are irrelevant to policy. Shared with the
+    /// engine's classes like `labels`.
+    pub named_ports: std::sync::Arc<[NamedPort]>,
     /// `hostNetwork: true` pods are not subject to NetworkPolicy and not selectable by pod selectors.
     pub host_network: bool,
     /// True when one endpoint stands for several pods that talk to each other under policy

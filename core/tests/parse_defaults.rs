@@ -212,7 +212,7 @@ apiVersion: v1\nkind: Pod\nmetadata: {{name: p, labels: {{app: x}}}}\nspec:\n  i
         .find(|w| w.kind == WorkloadKind::Deployment)
         .unwrap();
     assert_eq!(
-        deployment.named_ports,
+        deployment.named_ports.to_vec(),
         vec![
             NamedPort {
                 name: "dns".into(),

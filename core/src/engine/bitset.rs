@@ -16,11 +16,13 @@ impl BitSet {
     }
 
     pub fn full(len: usize) -> Self {
-        let mut set = Self::new(len);
-        for i in 0..len {
-            set.insert(i);
+        let mut words = vec![u64::MAX; len.div_ceil(64)];
+        if let Some(last) = words.last_mut() {
+            if len % 64 != 0 {
+                *last = (1 << (len % 64)) - 1;
+            }
         }
-        set
+        BitSet { words, len }
     }
 
     pub fn insert(&mut self, i: usize) {
@@ -57,7 +59,16 @@ impl BitSet {
 
     /// Indices of set bits, ascending.
     pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
-        self.words.iter().enumerate().flat_map(|(wi, &word)| {
+        Self::bits(self.words.iter().copied())
+    }
+
+    /// Indices set in both `self` and `other`, ascending, without building the intersection.
+    pub fn iter_and<'a>(&'a self, other: &'a BitSet) -> impl Iterator<Item = usize> + 'a {
+        Self::bits(self.words.iter().zip(&other.words).map(|(a, b)| a & b))
+    }
+
+    fn bits(words: impl Iterator<Item = u64>) -> impl Iterator<Item = usize> {
+        words.enumerate().flat_map(|(wi, word)| {
             let mut w = word;
             std::iter::from_fn(move || {
                 if w == 0 {
@@ -88,9 +99,14 @@ mod tests {
         let mut u = a.clone();
         u.union_with(&b);
         assert_eq!(u.count(), 5);
+        assert_eq!(a.iter_and(&b).collect::<Vec<_>>(), vec![64]);
         a.intersect_with(&b);
         assert_eq!(a.iter().collect::<Vec<_>>(), vec![64]);
         assert!(BitSet::new(3).is_empty());
-        assert_eq!(BitSet::full(70).count(), 70);
+        for len in [0, 1, 63, 64, 65, 70, 128] {
+            let full = BitSet::full(len);
+            assert_eq!(full.count(), len);
+            assert_eq!(full.iter().last(), len.checked_sub(1));
+        }
     }
 }

@@ -14,7 +14,7 @@ pub struct Class {
     /// Index into [`Classes::namespaces`].
     pub namespace: usize,
     pub labels: std::sync::Arc<Labels>,
-    pub named_ports: Vec<NamedPort>,
+    pub named_ports: std::sync::Arc<[NamedPort]>,
     pub host_network: bool,
     /// Indices into `Model::workloads`, ascending.
     pub members: Vec<usize>,
@@ -52,7 +52,7 @@ impl Classes {
             let key = (
                 namespace,
                 &*workload.labels,
-                workload.named_ports.as_slice(),
+                &*workload.named_ports,
                 workload.host_network,
             );
             let class = *by_key.entry(key).or_insert_with(|| {

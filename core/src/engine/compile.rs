@@ -10,7 +10,7 @@ use crate::model::{
     AdminAction, AdminPeer, AdminPolicy, AdminSubject, Direction, Model, NamespaceScope, Peer, PortEntry, PortRef,
 };
 use crate::ports::{PortSet, Protocol};
-use crate::selector::Selector;
+use crate::selector::{Requirement, Selector};
 
 use super::atoms::Atoms;
 use super::bitset::BitSet;
@@ -117,10 +117,87 @@ pub struct Compiled {
 static EVERYTHING: Selector = Selector::EVERYTHING;
 
 /// Evaluates selectors over classes, caching identical questions.
+///
+/// Pod selectors nearly always require some `key=value`: the classes carrying each label
+/// are indexed once, and a selector only tests the classes admitted by its most selective
+/// `In` requirement (or `Exists` key), or its namespace's classes when those are fewer.
 pub struct Matcher<'a> {
     classes: &'a Classes,
     by_namespace: Vec<Vec<usize>>,
+    index: Option<LabelIndex<'a>>,
+    /// Per namespace selector: which namespaces it matches, and how many classes they hold.
+    scopes: HashMap<Option<&'a Selector>, (Vec<bool>, usize)>,
     cache: HashMap<(Option<usize>, Option<&'a Selector>, &'a Selector), BitSet>,
+}
+
+/// Non-host-network classes (ascending) per label key, and per value of that key.
+#[derive(Default)]
+struct LabelIndex<'a> {
+    keys: HashMap<&'a str, KeyIndex<'a>>,
+}
+
+#[derive(Default)]
+struct KeyIndex<'a> {
+    classes: Vec<usize>,
+    values: HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> LabelIndex<'a> {
+    fn build(classes: &'a Classes) -> Self {
+        let mut index = LabelIndex::default();
+        for (c, class) in classes.classes.iter().enumerate() {
+            if class.host_network {
+                continue; // pod selectors never match host-network pods
+            }
+            for (key, value) in class.labels.iter() {
+                let by_key = index.keys.entry(key).or_default();
+                by_key.classes.push(c);
+                by_key.values.entry(value).or_default().push(c);
+            }
+        }
+        index
+    }
+
+    fn with_key(&self, key: &str) -> &[usize] {
+        self.keys.get(key).map_or(&[], |k| k.classes.as_slice())
+    }
+
+    fn with_label(&self, key: &str, value: &str) -> &[usize] {
+        self.keys
+            .get(key)
+            .and_then(|k| k.values.get(value))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The requirement of `pods` that admits the fewest classes (`In` or `Exists`: the others
+    /// admit classes by what they lack), with that number.
+    fn narrowest<'s>(&self, pods: &'s Selector) -> Option<(&'s Requirement, usize)> {
+        let size = |requirement: &Requirement| match requirement {
+            Requirement::In { key, values } => Some(values.iter().map(|v| self.with_label(key, v).len()).sum()),
+            Requirement::Exists { key } => Some(self.with_key(key).len()),
+            Requirement::NotIn { .. } | Requirement::DoesNotExist { .. } => None,
+        };
+        pods.requirements()
+            .iter()
+            .filter_map(|r| Some((r, size(r)?)))
+            .min_by_key(|&(_, size)| size)
+    }
+
+    /// The classes a requirement found by [`Self::narrowest`] admits.
+    fn admitted<'s>(&'s self, requirement: &'s Requirement) -> impl Iterator<Item = usize> + 's {
+        let (key, values): (&str, &[String]) = match requirement {
+            Requirement::In { key, values } => (key, values),
+            Requirement::Exists { key } | Requirement::NotIn { key, .. } | Requirement::DoesNotExist { key } => {
+                (key, &[])
+            }
+        };
+        let whole_key = matches!(requirement, Requirement::Exists { .. }).then(|| self.with_key(key));
+        whole_key
+            .into_iter()
+            .flatten()
+            .chain(values.iter().flat_map(move |v| self.with_label(key, v)))
+            .copied()
+    }
 }
 
 impl<'a> Matcher<'a> {
@@ -132,6 +209,8 @@ impl<'a> Matcher<'a> {
         Matcher {
             classes,
             by_namespace,
+            index: None,
+            scopes: HashMap::default(),
             cache: HashMap::default(),
         }
     }
@@ -143,21 +222,42 @@ impl<'a> Matcher<'a> {
         if let Some(hit) = self.cache.get(&key) {
             return hit.clone();
         }
-        let mut bits = BitSet::new(self.classes.len());
-        let namespaces: Vec<usize> = match (own, ns_selector) {
-            (Some(ns), _) => vec![ns],
-            (None, Some(sel)) => (0..self.classes.namespaces.len())
-                .filter(|&n| sel.matches(&self.classes.namespace_labels[n]))
-                .collect(),
-            (None, None) => (0..self.classes.namespaces.len()).collect(),
+        let classes = self.classes;
+        // The namespaces in scope, and how many classes they hold.
+        let (in_scope, scoped): (&[bool], usize) = if let Some(ns) = own {
+            (&[], self.by_namespace[ns].len())
+        } else {
+            let by_namespace = &self.by_namespace;
+            let scope = self.scopes.entry(ns_selector).or_insert_with(|| {
+                let in_scope: Vec<bool> = match ns_selector {
+                    Some(sel) => classes.namespace_labels.iter().map(|l| sel.matches(l)).collect(),
+                    None => vec![true; classes.namespaces.len()],
+                };
+                let scoped = by_namespace
+                    .iter()
+                    .zip(&in_scope)
+                    .filter(|(_, &i)| i)
+                    .map(|(c, _)| c.len());
+                let scoped = scoped.sum();
+                (in_scope, scoped)
+            });
+            (&scope.0, scope.1)
         };
-        for ns in namespaces {
-            for &c in &self.by_namespace[ns] {
-                let class = &self.classes.classes[c];
-                if !class.host_network && pods.matches(&class.labels) {
-                    bits.insert(c);
-                }
+        let in_scope = |n: usize| own.map_or_else(|| in_scope[n], |ns| n == ns);
+        let index = self.index.get_or_insert_with(|| LabelIndex::build(classes));
+        let mut bits = BitSet::new(classes.len());
+        let mut admit = |c: usize| {
+            let class = &classes.classes[c];
+            if in_scope(class.namespace) && !class.host_network && pods.matches(&class.labels) {
+                bits.insert(c);
             }
+        };
+        match index.narrowest(pods) {
+            Some((requirement, size)) if size < scoped => index.admitted(requirement).for_each(&mut admit),
+            _ => (0..classes.namespaces.len())
+                .filter(|&n| in_scope(n))
+                .flat_map(|n| self.by_namespace[n].iter().copied())
+                .for_each(&mut admit),
         }
         self.cache.insert(key, bits.clone());
         bits

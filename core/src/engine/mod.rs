@@ -12,41 +12,19 @@ pub mod bitset;
 pub mod classes;
 pub mod compile;
 pub mod evaluate;
+pub mod port_sets;
 
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::ipset::IpSet;
 use crate::model::{AdminPeer, Direction, Model, Peer};
-use crate::ports::PortSet;
 
 use atoms::Atoms;
 use bitset::BitSet;
 use classes::Classes;
 use compile::Compiled;
 use evaluate::{Evaluator, NoTrace, PeerRef};
-
-/// Interns port sets so equal sets share one id.
-#[derive(Debug, Default, Clone)]
-pub struct PortSets {
-    sets: Vec<PortSet>,
-    ids: HashMap<PortSet, u32>,
-}
-
-impl PortSets {
-    pub fn intern(&mut self, set: PortSet) -> u32 {
-        if let Some(&id) = self.ids.get(&set) {
-            return id;
-        }
-        let id = self.sets.len() as u32;
-        self.sets.push(set.clone());
-        self.ids.insert(set, id);
-        id
-    }
-
-    pub fn get(&self, id: u32) -> &PortSet {
-        &self.sets[id as usize]
-    }
-}
+pub use port_sets::PortSets;
 
 /// Class-level result of an analysis.
 #[derive(Debug)]
@@ -128,55 +106,23 @@ pub fn analyze(model: &Model, extra_cuts: &[IpSet]) -> Reachability {
 }
 
 fn class_pairs(reach: &Reachability) -> (Vec<(u32, u32, u32)>, PortSets) {
-    let eval = reach.evaluator();
-    let compiled = &reach.compiled;
-    let classes = &reach.classes.classes;
-    let n = reach.classes.len();
     let mut port_sets = PortSets::default();
+    let pairs = if reach.compiled.has_admin {
+        admin_class_pairs(reach, &mut port_sets)
+    } else {
+        policy_class_pairs(reach, &mut port_sets)
+    };
+    (pairs, port_sets)
+}
+
+/// Clusters with admin policies: any pair may be allowed whatever NetworkPolicy says, so
+/// every pair is evaluated with the full evaluator.
+fn admin_class_pairs(reach: &Reachability, port_sets: &mut PortSets) -> Vec<(u32, u32, u32)> {
+    let eval = reach.evaluator();
+    let n = reach.classes.len();
     let mut pairs = Vec::new();
-    // Admin policies can allow what NetworkPolicy denies: every pair is a candidate then.
-    let every = |_: usize| compiled.has_admin;
-    // Sources whose egress is unrestricted, and for every destination the sources whose
-    // egress rules name it: the transpose of each source's egress reach.
-    let mut open_egress = BitSet::new(n);
-    let mut egress_to: Vec<BitSet> = Vec::new();
-    if !compiled.has_admin {
-        egress_to = vec![BitSet::new(n); n];
-        for (s, (egress, class)) in compiled.egress.iter().zip(classes).enumerate() {
-            match egress {
-                Some(rules) if !class.host_network => {
-                    let mut reach_s = BitSet::new(n);
-                    for &r in rules {
-                        reach_s.union_with(&compiled.rules[r].peers.classes);
-                    }
-                    for d in reach_s.iter() {
-                        egress_to[d].insert(s);
-                    }
-                }
-                _ => open_egress.insert(s),
-            }
-        }
-    }
     for d in 0..n {
-        let candidates = if every(d) {
-            BitSet::full(n)
-        } else {
-            let mut bits = match &compiled.ingress[d] {
-                Some(rules) if !classes[d].host_network => {
-                    let mut bits = BitSet::new(n);
-                    for &r in rules {
-                        bits.union_with(&compiled.rules[r].peers.classes);
-                    }
-                    bits
-                }
-                _ => BitSet::full(n),
-            };
-            let mut senders = open_egress.clone();
-            senders.union_with(&egress_to[d]);
-            bits.intersect_with(&senders);
-            bits
-        };
-        for s in candidates.iter() {
+        for s in 0..n {
             let inbound = eval.side(Direction::Ingress, d, PeerRef::Class(s), &mut NoTrace);
             if inbound.is_empty() {
                 continue;
@@ -188,7 +134,97 @@ fn class_pairs(reach: &Reachability) -> (Vec<(u32, u32, u32)>, PortSets) {
             }
         }
     }
-    (pairs, port_sets)
+    pairs
+}
+
+/// NetworkPolicy-only clusters. Candidate sources of a destination are those its ingress
+/// rules admit and whose egress is open or names it (the transpose of each source's egress
+/// reach). Each ingress rule of the destination is walked once, adding its ports to the
+/// sources it admits, instead of evaluating every pair rule by rule; the result equals
+/// [`Evaluator::side`] on both ends (a test holds the two together).
+fn policy_class_pairs(reach: &Reachability, port_sets: &mut PortSets) -> Vec<(u32, u32, u32)> {
+    let compiled = &reach.compiled;
+    let classes = &reach.classes.classes;
+    let n = classes.len();
+    // Host-network classes are never isolated: NetworkPolicy does not apply to them.
+    let ingress_rules = |c: usize| compiled.ingress[c].as_deref().filter(|_| !classes[c].host_network);
+    let egress_rules = |c: usize| compiled.egress[c].as_deref().filter(|_| !classes[c].host_network);
+    // Ports of rules without named ports do not depend on the destination.
+    let fixed: Vec<Option<u32>> = compiled
+        .rules
+        .iter()
+        .map(|r| {
+            r.ports
+                .named
+                .is_empty()
+                .then(|| port_sets.intern(r.ports.numeric.clone()))
+        })
+        .collect();
+    let resolve = |r: usize, dest: usize, port_sets: &mut PortSets| -> u32 {
+        fixed[r].unwrap_or_else(|| port_sets.intern(compiled.rules[r].ports.resolve(Some(&classes[dest]))))
+    };
+    let mut open_egress = BitSet::new(n);
+    let mut egress_to: Vec<BitSet> = vec![BitSet::new(n); n];
+    for s in 0..n {
+        match egress_rules(s) {
+            Some(rules) => {
+                let mut reach_s = BitSet::new(n);
+                for &r in rules {
+                    reach_s.union_with(&compiled.rules[r].peers.classes);
+                }
+                for d in reach_s.iter() {
+                    egress_to[d].insert(s);
+                }
+            }
+            None => open_egress.insert(s),
+        }
+    }
+    let egress = |s: usize, d: usize, port_sets: &mut PortSets| -> u32 {
+        let Some(rules) = egress_rules(s) else {
+            return PortSets::ALL;
+        };
+        let mut ports = PortSets::NONE;
+        for &r in rules {
+            if compiled.rules[r].peers.classes.contains(d) {
+                let opened = resolve(r, d, port_sets);
+                ports = port_sets.union(ports, opened);
+            }
+        }
+        ports
+    };
+    let mut pairs = Vec::new();
+    let mut inbound = vec![PortSets::NONE; n];
+    let mut admitted: Vec<usize> = Vec::new();
+    for (d, senders) in egress_to.iter_mut().enumerate() {
+        senders.union_with(&open_egress);
+        match ingress_rules(d) {
+            None => admitted.extend(senders.iter().inspect(|&s| inbound[s] = PortSets::ALL)),
+            Some(rules) => {
+                for &r in rules {
+                    let opened = resolve(r, d, port_sets);
+                    if opened == PortSets::NONE {
+                        continue;
+                    }
+                    for s in compiled.rules[r].peers.classes.iter_and(senders) {
+                        if inbound[s] == PortSets::NONE {
+                            admitted.push(s);
+                        }
+                        inbound[s] = port_sets.union(inbound[s], opened);
+                    }
+                }
+                admitted.sort_unstable();
+            }
+        }
+        for s in admitted.drain(..) {
+            let inbound = std::mem::replace(&mut inbound[s], PortSets::NONE);
+            let outbound = egress(s, d, port_sets);
+            let allowed = port_sets.intersect(inbound, outbound);
+            if allowed != PortSets::NONE {
+                pairs.push((s as u32, d as u32, allowed));
+            }
+        }
+    }
+    pairs
 }
 
 /// Per atom and class, the ports allowed from the atom into the class and from the class

@@ -67,7 +67,7 @@ pub(crate) fn check(cx: &mut Context) {
                     let index = index.get_or_insert_with(|| {
                         let mut index: HashMap<(&str, Protocol), BitSet> = HashMap::new();
                         for (c, class) in classes.iter().enumerate() {
-                            for port in &class.named_ports {
+                            for port in class.named_ports.iter() {
                                 index
                                     .entry((port.name.as_str(), port.protocol))
                                     .or_insert_with(|| BitSet::new(classes.len()))

@@ -36,6 +36,7 @@ mod decode;
 mod documents;
 mod kinds;
 mod locate;
+mod memo;
 mod network_policy;
 mod validate;
 mod workloads;
@@ -52,6 +53,7 @@ pub use locate::field_line;
 use self::decode::{decode, Problem, Source};
 use self::documents::{Document, Format};
 use self::kinds::Sniffed;
+use self::memo::{Defined, Effect, Memo, Position};
 use self::validate::Issues;
 use self::workloads::RawWorkload;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -64,11 +66,45 @@ const SKIPPED_EXAMPLES: usize = 5;
 
 /// Parses every file into one model. Never fails: unusable documents become diagnostics.
 pub fn parse(files: &[SourceFile], options: &Options) -> Model {
-    let mut parser = Parser::new(options);
+    let mut parser = Parser::new(options, None);
     for file in files {
         parser.file(file);
     }
     parser.finish()
+}
+
+/// Parses both sides of a diff, `(base, head)`, exactly as [`parse`] would each.
+///
+/// Where threads exist the two sides are read concurrently; without them (WebAssembly) the
+/// head's unchanged documents are replayed from the base instead ([`parse_pair_once`]).
+/// On two cores and more, concurrency is the faster of the two.
+pub fn parse_pair(base: &[SourceFile], head: &[SourceFile], options: &Options) -> (Model, Model) {
+    #[cfg(not(target_family = "wasm"))]
+    {
+        crate::parallel::both(|| parse(base, options), || parse(head, options))
+    }
+    #[cfg(target_family = "wasm")]
+    {
+        parse_pair_once(base, head, options)
+    }
+}
+
+/// Parses both sides of a diff on one thread, reading a head document whose text is
+/// unchanged from the base (in the same file) only once: see `memo`. The models are the
+/// same as [`parse`] gives for each side.
+pub fn parse_pair_once(base: &[SourceFile], head: &[SourceFile], options: &Options) -> (Model, Model) {
+    let mut parser = Parser::new(options, None);
+    parser.recording = Some(Memo::default());
+    for file in base {
+        parser.file(file);
+    }
+    let memo = parser.recording.take().unwrap_or_default();
+    let base_model = parser.finish();
+    let mut parser = Parser::new(options, Some(memo));
+    for file in head {
+        parser.file(file);
+    }
+    (base_model, parser.finish())
 }
 
 /// The 1-based line of `field` (relative to the object, e.g. `spec.ingress[0]`) of the
@@ -161,6 +197,15 @@ fn classify(api_version: &str, kind: &str) -> Class {
     }
 }
 
+impl Document<'_> {
+    fn position(&self) -> Position {
+        Position {
+            index: self.index,
+            first_line: self.first_line,
+        }
+    }
+}
+
 /// Where an object is: its file, document and (for list items) item index.
 #[derive(Clone, Copy)]
 struct Ctx<'a> {
@@ -225,7 +270,7 @@ struct ListDoc {
     items: Option<Vec<serde_yaml::Value>>,
 }
 
-struct Parser {
+struct Parser<'a> {
     default_namespace: String,
     model: Model,
     workloads: Vec<RawWorkload>,
@@ -234,10 +279,15 @@ struct Parser {
     seen: HashMap<ObjectRef, (usize, usize, usize)>,
     /// Paths of the files read so far (`seen` refers to them by index).
     paths: Vec<String>,
+    /// The other side's documents, replayed where unchanged.
+    replay: Option<Memo<'a>>,
+    /// Documents recorded for the other side, and the current document's effects.
+    recording: Option<Memo<'a>>,
+    log: Option<Vec<Effect>>,
 }
 
-impl Parser {
-    fn new(options: &Options) -> Self {
+impl<'a> Parser<'a> {
+    fn new(options: &Options, replay: Option<Memo<'a>>) -> Self {
         let default_namespace = if options.namespace.is_empty() {
             "default".to_string()
         } else {
@@ -250,10 +300,13 @@ impl Parser {
             admin_policies: Vec::new(),
             seen: HashMap::new(),
             paths: Vec::new(),
+            replay,
+            recording: None,
+            log: None,
         }
     }
 
-    fn file(&mut self, file: &SourceFile) {
+    fn file(&mut self, file: &'a SourceFile) {
         self.paths.push(file.path.clone());
         let docs = documents::split(&file.text);
         if let [doc] = docs.as_slice() {
@@ -277,8 +330,105 @@ impl Parser {
             }
         }
         for doc in &docs {
+            if self.replayed(file, doc) {
+                continue;
+            }
+            if self.recording.is_some() {
+                self.log = Some(Vec::new());
+            }
             self.document(file, doc, kinds::sniff(doc));
+            if let (Some(memo), Some(effects)) = (&mut self.recording, self.log.take()) {
+                memo.record(&file.path, doc.text, doc.position(), effects);
+            }
         }
+    }
+
+    /// Replays a document recorded on the other side, if it is unchanged; false when it
+    /// must be read.
+    fn replayed(&mut self, file: &SourceFile, doc: &Document<'_>) -> bool {
+        let Some(effects) = self
+            .replay
+            .as_mut()
+            .and_then(|memo| memo.take(&file.path, doc.text, doc.position()))
+        else {
+            return false;
+        };
+        // A skipped object the other side did not keep as an example may be one here.
+        let mut kept: HashMap<&str, usize> = HashMap::new();
+        for effect in &effects {
+            if let Effect::Skipped { key, example } = effect {
+                let known = self.model.skipped.get(key).map_or(0, |s| s.examples.len());
+                let count = kept.entry(key).or_default();
+                if known + *count < SKIPPED_EXAMPLES {
+                    if example.is_none() {
+                        return false;
+                    }
+                    *count += 1;
+                }
+            }
+        }
+        for effect in effects {
+            self.apply(effect);
+        }
+        true
+    }
+
+    /// Changes the parser's state; every change goes through here so it can be recorded.
+    fn apply(&mut self, effect: Effect) {
+        if let Some(log) = &mut self.log {
+            log.push(effect.clone());
+        }
+        match effect {
+            Effect::Diagnostic(diagnostic) => self.model.diagnostics.push(diagnostic),
+            Effect::Skipped { key, example } => {
+                let entry = self.model.skipped.entry(key).or_default();
+                entry.count += 1;
+                if entry.examples.len() < SKIPPED_EXAMPLES {
+                    entry.examples.extend(example);
+                }
+            }
+            Effect::Defined {
+                object,
+                location,
+                value,
+            } => {
+                if let Some(&(path, document, line)) = self.seen.get(&object) {
+                    let message = format!(
+                        "{object}: defined more than once; this definition is ignored, the first is at {}:{line} (document {document})",
+                        self.paths[path]
+                    );
+                    self.model.diagnostics.push(Diagnostic {
+                        code: "duplicate-object".to_string(),
+                        severity: Severity::Error,
+                        message,
+                        location,
+                    });
+                    return;
+                }
+                self.seen
+                    .insert(object, (self.paths.len() - 1, location.document, location.line));
+                match *value {
+                    Defined::Workload(workload) => self.workloads.push(workload),
+                    Defined::Namespace(namespace) => {
+                        self.model.namespaces.insert(namespace.name.clone(), namespace);
+                    }
+                    Defined::Service(service) => self.model.services.push(service),
+                    Defined::Policy(policy) => self.model.policies.push(policy),
+                    Defined::Admin(policy) => self.admin_policies.push(policy),
+                    Defined::Baseline(policy) => self.model.baseline_policy = Some(policy),
+                }
+            }
+        }
+    }
+
+    /// Keeps a valid object, unless it is a duplicate (reported).
+    fn define(&mut self, ctx: &Ctx<'_>, object: ObjectRef, value: Defined) {
+        let location = ctx.location(Some(object.clone()), "", ctx.line(""));
+        self.apply(Effect::Defined {
+            object,
+            location,
+            value: Box::new(value),
+        });
     }
 
     fn document(&mut self, file: &SourceFile, doc: &Document<'_>, sniffed: Result<Sniffed, Problem>) {
@@ -381,9 +531,7 @@ impl Parser {
             let object = self.name_of(source, kind, true);
             ctx.location(object, "", ctx.line(""))
         });
-        let entry = self.model.skipped.entry(key).or_default();
-        entry.count += 1;
-        entry.examples.extend(example);
+        self.apply(Effect::Skipped { key, example });
     }
 
     /// The `kind/namespace/name` of an object that could not be fully read (best effort).
@@ -494,22 +642,6 @@ impl Parser {
         ok
     }
 
-    /// Registers an object; false (with a diagnostic) when it is a duplicate.
-    fn first_definition(&mut self, ctx: &Ctx<'_>, object: &ObjectRef) -> bool {
-        if let Some(&(path, document, line)) = self.seen.get(object) {
-            let message = format!(
-                "defined more than once; this definition is ignored, the first is at {}:{line} (document {document})",
-                self.paths[path]
-            );
-            let problem = Problem::new("duplicate-object", "", message);
-            self.report(ctx, Some(object.clone()), problem, Severity::Error);
-            return false;
-        }
-        let here = (self.paths.len() - 1, ctx.doc.index, ctx.line(""));
-        self.seen.insert(object.clone(), here);
-        true
-    }
-
     fn workload(&mut self, ctx: &Ctx<'_>, source: Source<'_>, kind: WorkloadKind) {
         let parts = match workloads::decode_parts(kind, source) {
             Ok(parts) => parts,
@@ -529,9 +661,7 @@ impl Parser {
             return;
         }
         if let Some(raw) = raw {
-            if self.first_definition(ctx, &object) {
-                self.workloads.push(raw);
-            }
+            self.define(ctx, object, Defined::Workload(raw));
         }
     }
 
@@ -542,20 +672,18 @@ impl Parser {
         let mut issues = Issues::new();
         let object = self.identity("Namespace", &ns.metadata, false, &mut issues);
         validate::labels(ns.metadata.labels.as_ref(), "metadata.labels", &mut issues);
-        if !self.check(ctx, &object, issues) || !self.first_definition(ctx, &object) {
+        if !self.check(ctx, &object, issues) {
             return;
         }
         let mut labels = ns.metadata.labels.unwrap_or_default();
         // The API server sets this label on every namespace, overriding what was written.
         labels.insert(model::NAMESPACE_NAME_LABEL.to_string(), object.name.clone());
-        self.model.namespaces.insert(
-            object.name.clone(),
-            model::Namespace {
-                name: object.name,
-                labels,
-                origin: Some(ctx.origin()),
-            },
-        );
+        let namespace = model::Namespace {
+            name: object.name.clone(),
+            labels,
+            origin: Some(ctx.origin()),
+        };
+        self.define(ctx, object, Defined::Namespace(namespace));
     }
 
     fn service(&mut self, ctx: &Ctx<'_>, source: Source<'_>) {
@@ -567,15 +695,16 @@ impl Parser {
         validate::labels(service.metadata.labels.as_ref(), "metadata.labels", &mut issues);
         let selector = service.spec.and_then(|s| s.selector).filter(|s| !s.is_empty());
         validate::labels(selector.as_ref(), "spec.selector", &mut issues);
-        if !self.check(ctx, &object, issues) || !self.first_definition(ctx, &object) {
+        if !self.check(ctx, &object, issues) {
             return;
         }
-        self.model.services.push(model::Service {
-            namespace: object.namespace,
-            name: object.name,
+        let service = model::Service {
+            namespace: object.namespace.clone(),
+            name: object.name.clone(),
             selector,
             origin: ctx.origin(),
-        });
+        };
+        self.define(ctx, object, Defined::Service(service));
     }
 
     fn network_policy(&mut self, ctx: &Ctx<'_>, source: Source<'_>) {
@@ -591,9 +720,7 @@ impl Parser {
             return;
         }
         if let Some(converted) = converted {
-            if self.first_definition(ctx, &object) {
-                self.model.policies.push(converted);
-            }
+            self.define(ctx, object, Defined::Policy(converted));
         }
     }
 
@@ -617,13 +744,12 @@ impl Parser {
             return;
         }
         if let Some(converted) = converted {
-            if self.first_definition(ctx, &object) {
-                if baseline {
-                    self.model.baseline_policy = Some(converted);
-                } else {
-                    self.admin_policies.push(converted);
-                }
-            }
+            let value = if baseline {
+                Defined::Baseline(converted)
+            } else {
+                Defined::Admin(converted)
+            };
+            self.define(ctx, object, value);
         }
     }
 
@@ -644,12 +770,12 @@ impl Parser {
             },
         };
         let location = ctx.location(object, &problem.field, line);
-        self.model.diagnostics.push(Diagnostic {
+        self.apply(Effect::Diagnostic(Diagnostic {
             code: problem.code.to_string(),
             severity,
             message,
             location,
-        });
+        }));
     }
 
     fn finish(mut self) -> Model {

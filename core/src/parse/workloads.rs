@@ -137,12 +137,19 @@ pub(crate) struct RawWorkload {
     pub kind: WorkloadKind,
     pub namespace: String,
     pub name: String,
-    labels: Labels,
-    named_ports: Vec<NamedPort>,
+    /// Shared: a document read once for both sides of a diff yields one allocation.
+    labels: std::sync::Arc<Labels>,
+    named_ports: std::sync::Arc<[NamedPort]>,
     host_network: bool,
     /// The controller owner reference: `(kind, name)`.
     owner: Option<(String, String)>,
     origin: Origin,
+}
+
+impl RawWorkload {
+    pub(crate) fn origin_mut(&mut self) -> &mut Origin {
+        &mut self.origin
+    }
 }
 
 /// Validates the parts and builds the workload; `None` (with `issues`) when invalid.
@@ -246,8 +253,8 @@ pub(crate) fn build(
         kind,
         namespace: namespace.to_string(),
         name: name.to_string(),
-        labels,
-        named_ports,
+        labels: labels.into(),
+        named_ports: named_ports.into(),
         host_network,
         owner,
         origin,
@@ -315,7 +322,7 @@ pub(crate) fn fold(raws: Vec<RawWorkload>) -> Vec<Workload> {
                 namespace: w.namespace,
                 kind,
                 name,
-                labels: std::sync::Arc::new(w.labels),
+                labels: w.labels,
                 named_ports: w.named_ports,
                 host_network: w.host_network,
                 replicated,

@@ -269,7 +269,7 @@ pub fn hostile_report() -> Report {
         kind: WorkloadKind::Deployment,
         name: name.to_string(),
         labels: std::sync::Arc::new([("app".to_string(), HOSTILE.to_string())].into_iter().collect()),
-        named_ports: Vec::new(),
+        named_ports: Vec::new().into(),
         host_network: false,
         replicated: true,
         origin: Origin {
