@@ -47,7 +47,7 @@ pub struct Endpoint {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -141,7 +141,7 @@ fn workload_endpoint(w: &Workload, reach: &Reachability, class: usize) -> Endpoi
         id: w.id.clone(),
         endpoint_type: EndpointType::Workload,
         namespace: Some(w.namespace.clone()),
-        kind: Some(w.kind.as_str().to_string()),
+        kind: Some(w.kind.as_str()),
         name: Some(w.name.clone()),
         labels: Some(w.labels.clone()),
         host_network: w.host_network,
@@ -169,7 +169,9 @@ pub fn analyze(model: &Model, extra_cuts: &[IpSet]) -> Analysis {
     let reach = engine::analyze(model, extra_cuts);
     // Workloads in id order; the parser sorts, but the contract must not depend on it.
     let mut order: Vec<usize> = (0..model.workloads.len()).collect();
-    order.sort_by(|&a, &b| model.workloads[a].id.cmp(&model.workloads[b].id));
+    if !model.workloads.is_sorted_by(|a, b| a.id <= b.id) {
+        order.sort_by(|&a, &b| model.workloads[a].id.cmp(&model.workloads[b].id));
+    }
     let mut position = vec![0u32; order.len()];
     for (pos, &w) in order.iter().enumerate() {
         position[w] = pos as u32;

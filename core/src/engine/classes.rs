@@ -3,6 +3,14 @@
 //! Policies see a workload only through its namespace, pod labels, named ports and whether
 //! it uses the host network. Workloads equal in those four are indistinguishable to every
 //! rule, so the engine evaluates each class once and expands to workloads only when reporting.
+//!
+//! The parser shares equal label sets and named-port lists (one `Arc` each), so classes
+//! are keyed by those addresses: comparing label maps of thousands of workloads, whose
+//! strings lie all over the heap, was most of the cost of grouping. Models built by hand
+//! with separate but equal `Arc`s just get more classes than needed; the results are the
+//! same.
+
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -13,8 +21,8 @@ use crate::model::{Labels, Model, NamedPort};
 pub struct Class {
     /// Index into [`Classes::namespaces`].
     pub namespace: usize,
-    pub labels: std::sync::Arc<Labels>,
-    pub named_ports: std::sync::Arc<[NamedPort]>,
+    pub labels: Arc<Labels>,
+    pub named_ports: Arc<[NamedPort]>,
     pub host_network: bool,
     /// Indices into `Model::workloads`, ascending.
     pub members: Vec<usize>,
@@ -30,6 +38,8 @@ pub struct Classes {
     pub classes: Vec<Class>,
     /// Class of each workload, parallel to `Model::workloads`.
     pub of_workload: Vec<usize>,
+    /// Index of each namespace name in `namespaces`.
+    namespace_ids: HashMap<String, usize>,
 }
 
 impl Classes {
@@ -43,16 +53,17 @@ impl Classes {
                 namespace_labels.push(crate::model::implicit_namespace_labels(&workload.namespace));
             }
         }
-        let ns_index: HashMap<String, usize> = namespaces.iter().enumerate().map(|(i, n)| (n.clone(), i)).collect();
-        let mut by_key: HashMap<(usize, &Labels, &[NamedPort], bool), usize> = HashMap::default();
+        let namespace_ids: HashMap<String, usize> =
+            namespaces.iter().enumerate().map(|(i, n)| (n.clone(), i)).collect();
+        let mut by_key: HashMap<(usize, *const Labels, *const [NamedPort], bool), usize> = HashMap::default();
         let mut classes: Vec<Class> = Vec::new();
         let mut of_workload = Vec::with_capacity(model.workloads.len());
         for (w, workload) in model.workloads.iter().enumerate() {
-            let namespace = ns_index[&workload.namespace];
+            let namespace = namespace_ids[&workload.namespace];
             let key = (
                 namespace,
-                &*workload.labels,
-                &*workload.named_ports,
+                Arc::as_ptr(&workload.labels),
+                Arc::as_ptr(&workload.named_ports),
                 workload.host_network,
             );
             let class = *by_key.entry(key).or_insert_with(|| {
@@ -73,6 +84,7 @@ impl Classes {
             namespace_labels,
             classes,
             of_workload,
+            namespace_ids,
         }
     }
 
@@ -85,6 +97,6 @@ impl Classes {
     }
 
     pub fn namespace_index(&self, name: &str) -> Option<usize> {
-        self.namespaces.iter().position(|n| n == name)
+        self.namespace_ids.get(name).copied()
     }
 }

@@ -126,8 +126,39 @@ pub struct Matcher<'a> {
     by_namespace: Vec<Vec<usize>>,
     index: Option<LabelIndex<'a>>,
     /// Per namespace selector: which namespaces it matches, and how many classes they hold.
-    scopes: HashMap<Option<&'a Selector>, (Vec<bool>, usize)>,
+    scopes: HashMap<Option<&'a Selector>, Scope>,
     cache: HashMap<(Option<usize>, Option<&'a Selector>, &'a Selector), BitSet>,
+}
+
+/// The namespaces a namespace selector matches.
+struct Scope {
+    namespaces: Vec<bool>,
+    /// How many classes those namespaces hold.
+    classes: usize,
+    /// Their classes that pod selectors can match (not host-network).
+    everyone: BitSet,
+}
+
+impl Scope {
+    fn new(classes: &Classes, by_namespace: &[Vec<usize>], selector: Option<&Selector>) -> Self {
+        let namespaces: Vec<bool> = match selector {
+            Some(sel) => classes.namespace_labels.iter().map(|l| sel.matches(l)).collect(),
+            None => vec![true; classes.namespaces.len()],
+        };
+        let mut everyone = BitSet::new(classes.len());
+        let mut count = 0;
+        for (members, _) in by_namespace.iter().zip(&namespaces).filter(|(_, &in_scope)| in_scope) {
+            count += members.len();
+            for &c in members.iter().filter(|&&c| !classes.classes[c].host_network) {
+                everyone.insert(c);
+            }
+        }
+        Scope {
+            namespaces,
+            classes: count,
+            everyone,
+        }
+    }
 }
 
 /// Non-host-network classes (ascending) per label key, and per value of that key.
@@ -217,10 +248,10 @@ impl<'a> Matcher<'a> {
 
     /// Non-host-network classes in namespace `own` (or in namespaces matching `ns_selector`)
     /// whose pod labels match `pods`.
-    pub fn pods(&mut self, own: Option<usize>, ns_selector: Option<&'a Selector>, pods: &'a Selector) -> BitSet {
+    pub fn pods(&mut self, own: Option<usize>, ns_selector: Option<&'a Selector>, pods: &'a Selector) -> &BitSet {
         let key = (own, ns_selector, pods);
-        if let Some(hit) = self.cache.get(&key) {
-            return hit.clone();
+        if self.cache.contains_key(&key) {
+            return &self.cache[&key];
         }
         let classes = self.classes;
         // The namespaces in scope, and how many classes they hold.
@@ -228,20 +259,16 @@ impl<'a> Matcher<'a> {
             (&[], self.by_namespace[ns].len())
         } else {
             let by_namespace = &self.by_namespace;
-            let scope = self.scopes.entry(ns_selector).or_insert_with(|| {
-                let in_scope: Vec<bool> = match ns_selector {
-                    Some(sel) => classes.namespace_labels.iter().map(|l| sel.matches(l)).collect(),
-                    None => vec![true; classes.namespaces.len()],
-                };
-                let scoped = by_namespace
-                    .iter()
-                    .zip(&in_scope)
-                    .filter(|(_, &i)| i)
-                    .map(|(c, _)| c.len());
-                let scoped = scoped.sum();
-                (in_scope, scoped)
-            });
-            (&scope.0, scope.1)
+            let scope = self
+                .scopes
+                .entry(ns_selector)
+                .or_insert_with(|| Scope::new(classes, by_namespace, ns_selector));
+            if pods.is_everything() {
+                // Whole namespaces, as namespace-only peers and admin subjects ask.
+                let everyone = scope.everyone.clone();
+                return self.cache.entry(key).or_insert(everyone);
+            }
+            (&scope.namespaces, scope.classes)
         };
         let in_scope = |n: usize| own.map_or_else(|| in_scope[n], |ns| n == ns);
         let index = self.index.get_or_insert_with(|| LabelIndex::build(classes));
@@ -259,8 +286,7 @@ impl<'a> Matcher<'a> {
                 .flat_map(|n| self.by_namespace[n].iter().copied())
                 .for_each(&mut admit),
         }
-        self.cache.insert(key, bits.clone());
-        bits
+        self.cache.entry(key).or_insert(bits)
     }
 }
 
@@ -288,15 +314,15 @@ fn np_peer_sets<'a>(
     for peer in peers {
         match peer {
             Peer::Pods { namespaces, pods } => {
-                let bits = match namespaces {
-                    // A policy in an unknown namespace selects nothing there.
-                    NamespaceScope::Own(_) => match policy_ns {
-                        Some(ns) => matcher.pods(Some(ns), None, pods),
-                        None => BitSet::new(n),
-                    },
-                    NamespaceScope::Matching(sel) => matcher.pods(None, Some(sel), pods),
-                };
-                sets.classes.union_with(&bits);
+                match namespaces {
+                    NamespaceScope::Own(_) => {
+                        // A policy in an unknown namespace selects nothing there.
+                        if let Some(ns) = policy_ns {
+                            sets.classes.union_with(matcher.pods(Some(ns), None, pods));
+                        }
+                    }
+                    NamespaceScope::Matching(sel) => sets.classes.union_with(matcher.pods(None, Some(sel), pods)),
+                }
             }
             Peer::IpBlock { set, .. } => sets.atoms.union_with(&atoms.of_set(set)),
         }
@@ -311,9 +337,9 @@ fn admin_peer_sets<'a>(peers: &'a [AdminPeer], matcher: &mut Matcher<'a>, atoms:
     };
     for peer in peers {
         match peer {
-            AdminPeer::Namespaces(sel) => sets.classes.union_with(&matcher.pods(None, Some(sel), &EVERYTHING)),
+            AdminPeer::Namespaces(sel) => sets.classes.union_with(matcher.pods(None, Some(sel), &EVERYTHING)),
             AdminPeer::Pods { namespaces, pods } => {
-                sets.classes.union_with(&matcher.pods(None, Some(namespaces), pods));
+                sets.classes.union_with(matcher.pods(None, Some(namespaces), pods));
             }
             AdminPeer::Networks(set) => sets.atoms.union_with(&atoms.of_set(set)),
         }
@@ -323,8 +349,8 @@ fn admin_peer_sets<'a>(peers: &'a [AdminPeer], matcher: &mut Matcher<'a>, atoms:
 
 fn admin_subject<'a>(subject: &'a AdminSubject, matcher: &mut Matcher<'a>) -> BitSet {
     match subject {
-        AdminSubject::Namespaces(sel) => matcher.pods(None, Some(sel), &EVERYTHING),
-        AdminSubject::Pods { namespaces, pods } => matcher.pods(None, Some(namespaces), pods),
+        AdminSubject::Namespaces(sel) => matcher.pods(None, Some(sel), &EVERYTHING).clone(),
+        AdminSubject::Pods { namespaces, pods } => matcher.pods(None, Some(namespaces), pods).clone(),
     }
 }
 
@@ -349,7 +375,7 @@ pub fn compile<'a>(model: &'a Model, classes: &'a Classes, atoms: &Atoms) -> Com
     for (p, policy) in model.policies.iter().enumerate() {
         let ns = namespace_of(classes, &policy.namespace);
         let selected = match ns {
-            Some(ns) => matcher.pods(Some(ns), None, &policy.pod_selector),
+            Some(ns) => matcher.pods(Some(ns), None, &policy.pod_selector).clone(),
             None => BitSet::new(n),
         };
         for direction in [Direction::Ingress, Direction::Egress] {

@@ -237,9 +237,50 @@ fn external(reach: &mut Reachability) {
     let n = reach.classes.len();
     let atom_count = reach.atoms.len();
     let compiled = &reach.compiled;
+    let classes = &reach.classes.classes;
     let eval = Evaluator {
         classes: &reach.classes,
         compiled,
+    };
+    // NetworkPolicy-only clusters: one side is the union of the ports of the subject's rules
+    // that name the atom, as interned ids, equal to what the evaluator gives (the equivalence
+    // tests hold them together). Named ports resolve on the destination: the class for
+    // ingress; for egress the destination is an address, where they never resolve.
+    let numeric: Vec<u32> = if compiled.has_admin {
+        Vec::new()
+    } else {
+        let port_sets = &mut reach.port_sets;
+        compiled
+            .rules
+            .iter()
+            .map(|r| port_sets.intern(r.ports.numeric.clone()))
+            .collect()
+    };
+    let opened = |r: usize, direction: Direction, c: usize, port_sets: &mut PortSets| -> u32 {
+        let ports = &compiled.rules[r].ports;
+        match direction {
+            Direction::Ingress if !ports.named.is_empty() => port_sets.intern(ports.resolve(Some(&classes[c]))),
+            _ => numeric[r],
+        }
+    };
+    let side = |direction: Direction, c: usize, atom: usize, port_sets: &mut PortSets| -> u32 {
+        if compiled.has_admin {
+            return port_sets.intern(eval.side(direction, c, PeerRef::Atom(atom), &mut NoTrace));
+        }
+        let rules = match direction {
+            Direction::Ingress => &compiled.ingress[c],
+            Direction::Egress => &compiled.egress[c],
+        };
+        match rules.as_deref().filter(|_| !classes[c].host_network) {
+            None => PortSets::ALL,
+            Some(rules) => rules
+                .iter()
+                .filter(|&&r| compiled.rules[r].peers.atoms.contains(atom))
+                .fold(PortSets::NONE, |ports, &r| {
+                    let opened = opened(r, direction, c, port_sets);
+                    port_sets.union(ports, opened)
+                }),
+        }
     };
     let splits = |atoms: &BitSet| !atoms.is_empty() && atoms.count() != atom_count;
     let np_splitting: Vec<bool> = compiled.rules.iter().map(|r| splits(&r.peers.atoms)).collect();
@@ -301,11 +342,7 @@ fn external(reach: &mut Reachability) {
         let rep = atoms[0];
         let profile: Vec<u32> = columns
             .iter()
-            .map(|&(direction, c)| {
-                reach
-                    .port_sets
-                    .intern(eval.side(direction, c, PeerRef::Atom(rep), &mut NoTrace))
-            })
+            .map(|&(direction, c)| side(direction, c, rep, &mut reach.port_sets))
             .collect();
         let g = if let Some(&g) = group_of.get(&profile) {
             g
@@ -333,12 +370,7 @@ fn external(reach: &mut Reachability) {
         for c in 0..n {
             let constant = match column_index.get(&(direction, c)) {
                 Some(_) => None,
-                None => Some(reach.port_sets.intern(eval.side(
-                    direction,
-                    c,
-                    PeerRef::Atom(groups[0][0]),
-                    &mut NoTrace,
-                ))),
+                None => Some(side(direction, c, groups[0][0], &mut reach.port_sets)),
             };
             for (g, profile) in group_profile.iter().enumerate() {
                 let id = constant.unwrap_or_else(|| profile[column_index[&(direction, c)]]);

@@ -107,7 +107,7 @@ impl Subject {
                 SubjectItem::Workloads(filter) => {
                     for (i, e) in analysis.endpoints[..analysis.workload_count].iter().enumerate() {
                         let namespace = e.namespace.as_deref().unwrap_or("");
-                        let kind = e.kind.as_deref().unwrap_or("");
+                        let kind = e.kind.unwrap_or("");
                         let name = e.name.as_deref().unwrap_or("");
                         if filter.matches(model, namespace, kind, name, e.labels.as_deref()) {
                             workloads.push(i);

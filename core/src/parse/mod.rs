@@ -284,6 +284,7 @@ struct Parser<'a> {
     /// Documents recorded for the other side, and the current document's effects.
     recording: Option<Memo<'a>>,
     log: Option<Vec<Effect>>,
+    interner: workloads::Interner,
 }
 
 impl<'a> Parser<'a> {
@@ -303,6 +304,7 @@ impl<'a> Parser<'a> {
             replay,
             recording: None,
             log: None,
+            interner: workloads::Interner::default(),
         }
     }
 
@@ -660,7 +662,8 @@ impl<'a> Parser<'a> {
         if !self.check(ctx, &object, issues) {
             return;
         }
-        if let Some(raw) = raw {
+        if let Some(mut raw) = raw {
+            raw.intern(&mut self.interner);
             self.define(ctx, object, Defined::Workload(raw));
         }
     }

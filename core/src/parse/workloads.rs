@@ -16,6 +16,9 @@
 //! leaves the Pod standing on its own.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use rustc_hash::FxHashSet as HashSet;
 
 use k8s_openapi::api::{apps::v1 as apps, batch::v1 as batch, core::v1 as core};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
@@ -138,8 +141,8 @@ pub(crate) struct RawWorkload {
     pub namespace: String,
     pub name: String,
     /// Shared: a document read once for both sides of a diff yields one allocation.
-    labels: std::sync::Arc<Labels>,
-    named_ports: std::sync::Arc<[NamedPort]>,
+    labels: Arc<Labels>,
+    named_ports: Arc<[NamedPort]>,
     host_network: bool,
     /// The controller owner reference: `(kind, name)`.
     owner: Option<(String, String)>,
@@ -149,6 +152,29 @@ pub(crate) struct RawWorkload {
 impl RawWorkload {
     pub(crate) fn origin_mut(&mut self) -> &mut Origin {
         &mut self.origin
+    }
+
+    /// Shares equal label sets and named-port lists between workloads, so the engine can
+    /// tell equal ones apart by address instead of comparing them (see `engine::classes`).
+    pub(crate) fn intern(&mut self, interner: &mut Interner) {
+        share(&mut self.labels, &mut interner.labels);
+        share(&mut self.named_ports, &mut interner.named_ports);
+    }
+}
+
+/// The label sets and named-port lists seen so far.
+#[derive(Default)]
+pub(crate) struct Interner {
+    labels: HashSet<Arc<Labels>>,
+    named_ports: HashSet<Arc<[NamedPort]>>,
+}
+
+fn share<T: Eq + std::hash::Hash + ?Sized>(value: &mut Arc<T>, seen: &mut HashSet<Arc<T>>) {
+    match seen.get(&**value) {
+        Some(shared) => *value = shared.clone(),
+        None => {
+            seen.insert(value.clone());
+        }
     }
 }
 

@@ -388,7 +388,7 @@ mod tests {
             lock: Some(lock.clone()),
         };
         let result = check(&request).unwrap();
-        assert!(result.passed);
+        assert!(result.passed, "{}", text(&result));
         assert!(markdown(&result).starts_with("### ✅ netreach check"));
         assert!(text(&result).starts_with("netreach check: PASS"));
 

@@ -274,7 +274,7 @@ fn change_results(report: &Report, changes: &[Change], exposure: bool) -> Vec<Pe
             let list = &buckets[&key];
             let object = match (&endpoint.kind, &endpoint.namespace, &endpoint.name) {
                 (Some(kind), Some(namespace), Some(name)) => Some(ObjectRef {
-                    kind: kind.clone(),
+                    kind: (*kind).to_string(),
                     namespace: namespace.clone(),
                     name: name.clone(),
                 }),
