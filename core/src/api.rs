@@ -4,6 +4,7 @@ use std::collections::HashSet;
 
 use crate::analysis::{self, Analysis};
 use crate::diff;
+use crate::engine::address_sets;
 use crate::lint;
 use crate::model::Model;
 use crate::options::Options;
@@ -31,16 +32,29 @@ pub fn report(base: Option<&[SourceFile]>, head: &[SourceFile], options: &Option
         return Report::assemble(None, &head_model, analysis, None, lint);
     };
     let (base_model, head_model) = parse::parse_pair(base, head, options);
-    let (base_analysis, head_analysis) = analysis::analyze_pair(&base_model, &head_model);
-    let (diff, (base_lint, head_lint)) = parallel::both(
-        || diff::diff(&base_analysis, &head_analysis),
+    // Each side is analysed against the union of both sides' ipBlock boundaries (see
+    // `analysis::analyze_pair`) and linted straight after, both sides at once. The report
+    // needs only the base's diagnostics and skipped kinds, so the rest of the base model is
+    // freed on its side's thread, alongside the head's work.
+    let (base_cuts, head_cuts) = (address_sets(&base_model), address_sets(&head_model));
+    let ((base_analysis, base_lint, base_inputs), (head_analysis, head_lint)) = parallel::both(
         || {
-            parallel::both(
-                || lint::lint(&base_model, &base_analysis, base, options),
-                || lint::lint(&head_model, &head_analysis, head, options),
-            )
+            let analysis = analysis::analyze(&base_model, &head_cuts);
+            let lint = lint::lint(&base_model, &analysis, base, options);
+            let inputs = Model {
+                diagnostics: base_model.diagnostics,
+                skipped: base_model.skipped,
+                ..Model::default()
+            };
+            (analysis, lint, inputs)
+        },
+        || {
+            let analysis = analysis::analyze(&head_model, &base_cuts);
+            let lint = lint::lint(&head_model, &analysis, head, options);
+            (analysis, lint)
         },
     );
+    let diff = diff::diff(&base_analysis, &head_analysis);
     let known: HashSet<FindingKey<'_>> = base_lint.iter().map(FindingKey::of).collect();
     let lint = head_lint
         .into_iter()
@@ -49,7 +63,7 @@ pub fn report(base: Option<&[SourceFile]>, head: &[SourceFile], options: &Option
             LintFinding { diagnostic, new }
         })
         .collect();
-    Report::assemble(Some(&base_model), &head_model, head_analysis, Some(diff), lint)
+    Report::assemble(Some(&base_inputs), &head_model, head_analysis, Some(diff), lint)
 }
 
 /// What makes two findings the same on both sides, even if lines moved.

@@ -41,7 +41,9 @@ mod network_policy;
 mod validate;
 mod workloads;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::api::networking::v1 as networking;
@@ -299,7 +301,7 @@ impl<'a> Parser<'a> {
             model: Model::default(),
             workloads: Vec::new(),
             admin_policies: Vec::new(),
-            seen: HashMap::new(),
+            seen: HashMap::default(),
             paths: Vec::new(),
             replay,
             recording: None,
@@ -356,7 +358,7 @@ impl<'a> Parser<'a> {
             return false;
         };
         // A skipped object the other side did not keep as an example may be one here.
-        let mut kept: HashMap<&str, usize> = HashMap::new();
+        let mut kept: HashMap<&str, usize> = HashMap::default();
         for effect in &effects {
             if let Effect::Skipped { key, example } = effect {
                 let known = self.model.skipped.get(key).map_or(0, |s| s.examples.len());
