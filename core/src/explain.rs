@@ -404,7 +404,7 @@ impl Ctx<'_> {
         field: String,
     ) -> Location {
         Location {
-            path: origin.path.clone(),
+            path: origin.path.to_string(),
             document: origin.document,
             line: crate::parse::locate(self.files, origin, &field),
             object: Some(crate::source::ObjectRef {

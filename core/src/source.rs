@@ -46,8 +46,8 @@ impl std::fmt::Display for ObjectRef {
 /// Where a parsed object came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Origin {
-    /// The `SourceFile::path` it was read from.
-    pub path: String,
+    /// The `SourceFile::path` it was read from (shared by every object of the file).
+    pub path: std::sync::Arc<str>,
     /// Zero-based index of the YAML document within the file.
     pub document: usize,
     /// One-based line of the document's first line within the file.

@@ -257,7 +257,7 @@ fn origins_point_at_the_document() {
     let model = parse_yaml(yaml);
     assert_clean(&model);
     let a = &model.workloads[0].origin;
-    assert_eq!((a.path.as_str(), a.document, a.line, a.item), ("test.yaml", 0, 4, None));
+    assert_eq!((&*a.path, a.document, a.line, a.item), ("test.yaml", 0, 4, None));
     let b = &model.workloads[1].origin;
     assert_eq!((b.document, b.line), (1, 8));
 }

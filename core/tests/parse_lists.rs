@@ -233,7 +233,7 @@ spec:
     assert_eq!(web.id, "shop/ReplicaSet/web-7d4b9c");
     assert_eq!(web.labels["from"], "replicaset");
     assert!(web.named_ports.is_empty());
-    assert_eq!(web.origin.path, "rs.yaml");
+    assert_eq!(&*web.origin.path, "rs.yaml");
 
     // With its Deployment too, everything folds into the Deployment.
     let deployment = "apiVersion: apps/v1

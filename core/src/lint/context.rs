@@ -80,7 +80,7 @@ impl<'a> Locator<'a> {
                     .map(|a| &a.origin),
             );
         for origin in origins {
-            if let Some(&file) = by_path.get(origin.path.as_str()) {
+            if let Some(&file) = by_path.get(&*origin.path) {
                 object_lines[file].push(origin.line);
             }
         }
@@ -97,7 +97,7 @@ impl<'a> Locator<'a> {
     }
 
     fn locate(&self, origin: &Origin, field: &str) -> usize {
-        let Some(&file) = self.by_path.get(origin.path.as_str()) else {
+        let Some(&file) = self.by_path.get(&*origin.path) else {
             return origin.line;
         };
         if origin.item.is_some() || origin.line == 0 {
@@ -115,7 +115,7 @@ impl<'a> Locator<'a> {
         let lines = &self.object_lines[file];
         let next = lines[lines.partition_point(|&l| l <= origin.line)..].first();
         let end = next.and_then(|&l| starts.get(l - 1)).copied().unwrap_or(text.len());
-        let slice = [SourceFile::new(origin.path.clone(), &text[begin..end])];
+        let slice = [SourceFile::new(origin.path.to_string(), &text[begin..end])];
         let at = Origin {
             path: origin.path.clone(),
             document: 0,
@@ -202,7 +202,7 @@ impl<'a> Context<'a> {
             None => origin.line,
         };
         Location {
-            path: origin.path.clone(),
+            path: origin.path.to_string(),
             document: origin.document,
             line,
             object: Some(object),

@@ -113,7 +113,7 @@ pub fn parse_pair_once(base: &[SourceFile], head: &[SourceFile], options: &Optio
 /// object that came from `origin`; the object's own line when the field is not found.
 /// List items are looked up under their `items[i]`.
 pub fn locate(files: &[SourceFile], origin: &Origin, field: &str) -> usize {
-    let Some(file) = files.iter().find(|f| f.path == origin.path) else {
+    let Some(file) = files.iter().find(|f| *f.path == *origin.path) else {
         return origin.line;
     };
     let docs = documents::split(&file.text);
@@ -212,6 +212,8 @@ impl Document<'_> {
 #[derive(Clone, Copy)]
 struct Ctx<'a> {
     file: &'a SourceFile,
+    /// The file's path, shared by the origins of all its objects.
+    path: &'a std::sync::Arc<str>,
     doc: &'a Document<'a>,
     item: Option<usize>,
 }
@@ -219,7 +221,7 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     fn origin(&self) -> Origin {
         Origin {
-            path: self.file.path.clone(),
+            path: self.path.clone(),
             document: self.doc.index,
             line: self.line(""),
             item: self.item,
@@ -287,6 +289,8 @@ struct Parser<'a> {
     recording: Option<Memo<'a>>,
     log: Option<Vec<Effect>>,
     interner: workloads::Interner,
+    /// The path of the file being read, shared by its objects' origins.
+    path: std::sync::Arc<str>,
 }
 
 impl<'a> Parser<'a> {
@@ -307,11 +311,13 @@ impl<'a> Parser<'a> {
             recording: None,
             log: None,
             interner: workloads::Interner::default(),
+            path: "".into(),
         }
     }
 
     fn file(&mut self, file: &'a SourceFile) {
         self.paths.push(file.path.clone());
+        self.path = file.path.as_str().into();
         let docs = documents::split(&file.text);
         if let [doc] = docs.as_slice() {
             if doc.format == Format::Json {
@@ -436,7 +442,13 @@ impl<'a> Parser<'a> {
     }
 
     fn document(&mut self, file: &SourceFile, doc: &Document<'_>, sniffed: Result<Sniffed, Problem>) {
-        let ctx = Ctx { file, doc, item: None };
+        let path = self.path.clone();
+        let ctx = Ctx {
+            file,
+            path: &path,
+            doc,
+            item: None,
+        };
         match sniffed {
             Err(problem) => self.report(&ctx, None, problem, Severity::Error),
             Ok(Sniffed::Empty) => {}

@@ -273,7 +273,7 @@ pub fn hostile_report() -> Report {
         host_network: false,
         replicated: true,
         origin: Origin {
-            path: format!("k8s/{HOSTILE}.yaml"),
+            path: format!("k8s/{HOSTILE}.yaml").into(),
             document: 0,
             line: 3,
             item: None,
