@@ -3347,7 +3347,6 @@ The base could not be read, so this report has no diff: it shows the head alone.
       options.clusterCidrs = inputs.clusterCidrs;
     const request = { head: headSide.files, options };
     if (baseSide) request.base = baseSide.files;
-    const report3 = report2(request);
     const checkFiles = await readCheckFiles(
       git2,
       head,
@@ -3367,7 +3366,6 @@ The base could not be read, so this report has no diff: it shows the head alone.
       }
     }
     const checkFailed = Boolean(check3 && !check3.passed);
-    const changed = hasChanges(report3) || checkFailed;
     const marker = markerFor(inputs.commentKey);
     const title = inputs.commentKey
       ? `netreach: NetworkPolicy reachability changes (${inputs.commentKey})`
@@ -3376,16 +3374,19 @@ The base could not be read, so this report has no diff: it shows the head alone.
       ? `The full report is in the [job summary](${ctx.runUrl}) of this run.`
       : "The full report is in the job summary of this run.";
     const commentCheck = checkMarkdown(checkRequest, COMMENT_LIMIT / 2);
-    const comment = prepend(
-      renderReport2(request, "markdown", {
+    const [reportJson, commentReport] = renderReports2(
+      request,
+      ["json", "markdown"],
+      {
         maxChars: COMMENT_LIMIT - Buffer.byteLength(commentCheck),
         marker,
         fullReportHint: summaryHint,
         title,
-      }),
-      commentCheck,
-      marker,
+      },
     );
+    const report3 = JSON.parse(reportJson);
+    const changed = hasChanges(report3) || checkFailed;
+    const comment = prepend(commentReport, commentCheck, marker);
     const cut = comment.trimEnd().endsWith(summaryHint);
     let summary2 = comment.slice(comment.indexOf("\n") + 1);
     if (cut) {

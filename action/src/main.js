@@ -254,8 +254,6 @@ async function analyze(inputs, ctx) {
     const request = { head: headSide.files, options };
     if (baseSide) request.base = baseSide.files;
 
-    const report = netreach.report(request);
-
     // Expectations and the lock, evaluated on head.
     const checkFiles = await readCheckFiles(
       git,
@@ -276,7 +274,6 @@ async function analyze(inputs, ctx) {
       }
     }
     const checkFailed = Boolean(check && !check.passed);
-    const changed = hasChanges(report) || checkFailed;
     const marker = markerFor(inputs.commentKey);
     const title = inputs.commentKey
       ? `netreach: NetworkPolicy reachability changes (${inputs.commentKey})`
@@ -284,22 +281,24 @@ async function analyze(inputs, ctx) {
     const summaryHint = ctx.runUrl
       ? `The full report is in the [job summary](${ctx.runUrl}) of this run.`
       : "The full report is in the job summary of this run.";
-    // Each render recomputes the analysis, so render as little as possible: the summary is the
-    // comment without its marker unless the comment had to be cut; the JSON report is the
-    // report object itself (the Node API returns exactly the `schemaVersion` 1 JSON report).
-    // Broken expectations and lock drift go first, in the comment and in the summary; the
-    // report gets the room they leave.
+    // Each render call analyses both sides again, so the JSON report and the comment come
+    // from one call, and the summary is the comment without its marker unless the comment
+    // had to be cut. Broken expectations and lock drift go first, in the comment and in the
+    // summary; the report gets the room they leave.
     const commentCheck = checkMarkdown(checkRequest, COMMENT_LIMIT / 2);
-    const comment = prepend(
-      netreach.renderReport(request, "markdown", {
+    const [reportJson, commentReport] = netreach.renderReports(
+      request,
+      ["json", "markdown"],
+      {
         maxChars: COMMENT_LIMIT - Buffer.byteLength(commentCheck),
         marker,
         fullReportHint: summaryHint,
         title,
-      }),
-      commentCheck,
-      marker,
+      },
     );
+    const report = JSON.parse(reportJson);
+    const changed = hasChanges(report) || checkFailed;
+    const comment = prepend(commentReport, commentCheck, marker);
     const cut = comment.trimEnd().endsWith(summaryHint);
     let summary = comment.slice(comment.indexOf("\n") + 1);
     if (cut) {
