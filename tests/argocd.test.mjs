@@ -25,6 +25,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { yamlToObjects as kubectlObjects } from "./helpers/kubectl-objects.mjs";
 import { ensureK8sTools, hermeticEnv } from "./tools/k8s-tools.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -146,52 +147,9 @@ function concatenated(dir, skip = ["netreach.yaml", "netreach.lock.json"]) {
     .join("---\n");
 }
 
-function parseJsonStream(text) {
-  const out = [];
-  let depth = 0;
-  let start = -1;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === "\\") i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === "{") {
-      if (depth++ === 0) start = i;
-    } else if (c === "}") {
-      if (--depth === 0) out.push(JSON.parse(text.slice(start, i + 1)));
-    }
-  }
-  assert.equal(depth, 0, "unbalanced JSON from kubectl");
-  return out;
-}
-
 /** YAML stream → objects, parsed by kubectl without a cluster. */
 function yamlToObjects(yamlText) {
-  const json = runTool(
-    tools.kubectl,
-    [
-      "annotate",
-      "--local",
-      "-f",
-      "-",
-      "netreach.invalid/unused-",
-      "-o",
-      "json",
-    ],
-    { input: yamlText },
-  );
-  const objects = parseJsonStream(json);
-  for (const o of objects) {
-    if (
-      o.metadata?.annotations &&
-      Object.keys(o.metadata.annotations).length === 0
-    ) {
-      delete o.metadata.annotations;
-    }
-  }
-  return objects;
+  return kubectlObjects(tools.kubectl, yamlText, toolEnvironment);
 }
 
 /** Enforce-mode failure: non-zero, nothing at all on stdout, a message on stderr. */

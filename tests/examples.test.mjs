@@ -24,6 +24,7 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
+import { yamlToObjects as kubectlObjects } from "./helpers/kubectl-objects.mjs";
 import { ensureK8sTools, hermeticEnv } from "./tools/k8s-tools.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -64,58 +65,11 @@ function runTool(bin, args, input) {
   }
 }
 
-/** Split kubectl's stream of pretty-printed JSON documents. */
-function parseJsonStream(text) {
-  const out = [];
-  let depth = 0;
-  let start = -1;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === "\\") i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') {
-      inString = true;
-    } else if (c === "{") {
-      if (depth++ === 0) start = i;
-    } else if (c === "}") {
-      if (--depth === 0) out.push(JSON.parse(text.slice(start, i + 1)));
-    }
-  }
-  assert.equal(depth, 0, "unbalanced JSON from kubectl");
-  return out;
-}
-
-/**
- * Multi-document YAML → sorted array of plain objects, parsed by kubectl without a cluster.
- * `annotate --local` removing an annotation that is not there is a no-op apart from creating an
- * empty `metadata.annotations`, which is dropped again.
- */
+/** Multi-document YAML → array of plain objects sorted by id, parsed by kubectl without a cluster. */
 function yamlToObjects(yamlText) {
-  const json = runTool(
-    tools.kubectl,
-    [
-      "annotate",
-      "--local",
-      "-f",
-      "-",
-      "netreach.invalid/unused-",
-      "-o",
-      "json",
-    ],
-    yamlText,
+  return kubectlObjects(tools.kubectl, yamlText, env).sort((a, b) =>
+    idOf(a).localeCompare(idOf(b)),
   );
-  const objects = parseJsonStream(json);
-  for (const o of objects) {
-    if (
-      o.metadata?.annotations &&
-      Object.keys(o.metadata.annotations).length === 0
-    ) {
-      delete o.metadata.annotations;
-    }
-  }
-  return objects.sort((a, b) => idOf(a).localeCompare(idOf(b)));
 }
 
 function idOf(o) {

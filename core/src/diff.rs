@@ -13,6 +13,8 @@
 //! exposure across namespaces, breakage of paths between endpoints that exist on both
 //! sides, exposure within a namespace, then changes caused by added or removed endpoints.
 
+use std::borrow::Cow;
+
 use rustc_hash::FxHashMap as HashMap;
 
 use serde::Serialize;
@@ -109,9 +111,10 @@ impl Diff {
 }
 
 /// Endpoints of the union of both sides: workloads by id, then joint external groups.
-struct Union {
-    ids: Vec<String>,
-    namespaces: Vec<Option<String>>,
+/// Workload ids and namespaces are borrowed from the analyses; only changes copy them.
+struct Union<'a> {
+    ids: Vec<Cow<'a, str>>,
+    namespaces: Vec<Option<&'a str>>,
     in_base: Vec<bool>,
     in_head: Vec<bool>,
     external_from: usize,
@@ -158,7 +161,7 @@ pub fn diff(base: &Analysis, head: &Analysis) -> Diff {
     let pick = |side: &Vec<bool>, other: &Vec<bool>| -> Vec<String> {
         (0..union.external_from)
             .filter(|&u| side[u] && !other[u])
-            .map(|u| union.ids[u].clone())
+            .map(|u| union.ids[u].to_string())
             .collect()
     };
     Diff {
@@ -168,7 +171,7 @@ pub fn diff(base: &Analysis, head: &Analysis) -> Diff {
     }
 }
 
-fn make_change(union: &Union, (f, t): (u32, u32), before: &PortSet, after: &PortSet) -> Change {
+fn make_change(union: &Union<'_>, (f, t): (u32, u32), before: &PortSet, after: &PortSet) -> Change {
     let (f, t) = (f as usize, t as usize);
     let added = after.difference(before);
     let removed = before.difference(after);
@@ -196,8 +199,8 @@ fn make_change(union: &Union, (f, t): (u32, u32), before: &PortSet, after: &Port
         }
     });
     Change {
-        from: union.ids[f].clone(),
-        to: union.ids[t].clone(),
+        from: union.ids[f].to_string(),
+        to: union.ids[t].to_string(),
         before: before.clone(),
         after: after.clone(),
         added,
@@ -210,7 +213,7 @@ fn make_change(union: &Union, (f, t): (u32, u32), before: &PortSet, after: &Port
 
 /// Maps each side's endpoint indices to union indices; external endpoints map to several.
 #[allow(clippy::many_single_char_names)] // i/j walk the two sorted sides, b/h/e/u name their items
-fn union_endpoints(base: &Analysis, head: &Analysis) -> (Union, Vec<Vec<u32>>, Vec<Vec<u32>>) {
+fn union_endpoints<'a>(base: &'a Analysis, head: &'a Analysis) -> (Union<'a>, Mapping, Mapping) {
     let mut union = Union {
         ids: Vec::new(),
         namespaces: Vec::new(),
@@ -218,14 +221,14 @@ fn union_endpoints(base: &Analysis, head: &Analysis) -> (Union, Vec<Vec<u32>>, V
         in_head: Vec::new(),
         external_from: 0,
     };
-    let mut base_map: Vec<Vec<u32>> = vec![Vec::new(); base.endpoints.len()];
-    let mut head_map: Vec<Vec<u32>> = vec![Vec::new(); head.endpoints.len()];
+    let mut base_map = Mapping::new(base);
+    let mut head_map = Mapping::new(head);
     let bw = &base.endpoints[..base.workload_count];
     let hw = &head.endpoints[..head.workload_count];
     let (mut i, mut j) = (0, 0);
-    let push = |union: &mut Union, e: &Endpoint, in_base: bool, in_head: bool| {
-        union.ids.push(e.id.clone());
-        union.namespaces.push(e.namespace.clone());
+    let push = |union: &mut Union<'a>, e: &'a Endpoint, in_base: bool, in_head: bool| {
+        union.ids.push(Cow::Borrowed(&e.id));
+        union.namespaces.push(e.namespace.as_deref());
         union.in_base.push(in_base);
         union.in_head.push(in_head);
         (union.ids.len() - 1) as u32
@@ -234,21 +237,21 @@ fn union_endpoints(base: &Analysis, head: &Analysis) -> (Union, Vec<Vec<u32>>, V
         match (bw.get(i), hw.get(j)) {
             (Some(b), Some(h)) if b.id == h.id => {
                 let u = push(&mut union, b, true, true);
-                base_map[i].push(u);
-                head_map[j].push(u);
+                base_map.workloads[i] = u;
+                head_map.workloads[j] = u;
                 i += 1;
                 j += 1;
             }
             (Some(b), Some(h)) if b.id < h.id => {
-                base_map[i].push(push(&mut union, b, true, false));
+                base_map.workloads[i] = push(&mut union, b, true, false);
                 i += 1;
             }
             (Some(b), None) => {
-                base_map[i].push(push(&mut union, b, true, false));
+                base_map.workloads[i] = push(&mut union, b, true, false);
                 i += 1;
             }
             (_, Some(h)) => {
-                head_map[j].push(push(&mut union, h, false, true));
+                head_map.workloads[j] = push(&mut union, h, false, true);
                 j += 1;
             }
             (None, None) => break,
@@ -282,22 +285,46 @@ fn union_endpoints(base: &Analysis, head: &Analysis) -> (Union, Vec<Vec<u32>>, V
     for ((gb, gh), k) in keys {
         let set = base.reach.atoms.to_set(joint_atoms[k].iter().copied());
         let u = union.ids.len() as u32;
-        union.ids.push(external_id(&set));
+        union.ids.push(Cow::Owned(external_id(&set)));
         union.namespaces.push(None);
         union.in_base.push(true);
         union.in_head.push(true);
-        base_map[base.workload_count + gb].push(u);
-        head_map[head.workload_count + gh].push(u);
+        base_map.externals[gb].push(u);
+        head_map.externals[gh].push(u);
     }
     (union, base_map, head_map)
 }
 
-fn expand<'a>(analysis: &'a Analysis, map: &[Vec<u32>]) -> Vec<(u32, u32, &'a PortSet)> {
+/// One side's endpoints → union endpoints: one per workload, one or more per external
+/// endpoint (its atoms may fall into several joint groups).
+struct Mapping {
+    workloads: Vec<u32>,
+    externals: Vec<Vec<u32>>,
+}
+
+impl Mapping {
+    fn new(analysis: &Analysis) -> Self {
+        Mapping {
+            workloads: vec![0; analysis.workload_count],
+            externals: vec![Vec::new(); analysis.endpoints.len() - analysis.workload_count],
+        }
+    }
+
+    fn get(&self, endpoint: u32) -> &[u32] {
+        let endpoint = endpoint as usize;
+        match self.workloads.get(endpoint) {
+            Some(u) => std::slice::from_ref(u),
+            None => &self.externals[endpoint - self.workloads.len()],
+        }
+    }
+}
+
+fn expand<'a>(analysis: &'a Analysis, map: &Mapping) -> Vec<(u32, u32, &'a PortSet)> {
     let mut out = Vec::with_capacity(analysis.connections.len());
     for c in &analysis.connections {
         let ports = analysis.ports(c);
-        for &f in &map[c.from as usize] {
-            for &t in &map[c.to as usize] {
+        for &f in map.get(c.from) {
+            for &t in map.get(c.to) {
                 out.push((f, t, ports));
             }
         }

@@ -1,5 +1,5 @@
-//! The expectations file after parsing: what [`super::parse`] returns and
-//! [`super::evaluate`] checks. See `docs/expectations.md` for the text format.
+//! The expectations file after parsing: what [`super::parse()`] returns and
+//! [`super::evaluate()`] checks. See `docs/expectations.md` for the text format.
 
 use crate::model::Direction;
 use crate::ports::PortSet;

@@ -6,7 +6,7 @@
 //! ids `namespace/Kind/name` and the shorthand `namespace/name` are workload filters too.
 //!
 //! Resolution yields workload endpoints (indices into [`Analysis::endpoints`]) and a set of
-//! external addresses; [`Resolved::external_ends`] cuts the analysis' external endpoints at
+//! external addresses; [`external_ends`] cuts the analysis' external endpoints at
 //! that set, so a CIDR is compared address by address whatever the policies' ipBlocks are.
 
 use std::fmt;
