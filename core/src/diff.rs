@@ -172,42 +172,67 @@ pub fn diff(base: &Analysis, head: &Analysis) -> Diff {
 }
 
 fn make_change(union: &Union<'_>, (f, t): (u32, u32), before: &PortSet, after: &PortSet) -> Change {
-    let (f, t) = (f as usize, t as usize);
-    let added = after.difference(before);
-    let removed = before.difference(after);
-    let kind = match (added.is_empty(), removed.is_empty()) {
-        (false, true) => ChangeKind::Exposure,
-        (true, false) => ChangeKind::Breakage,
-        _ => ChangeKind::Mixed,
-    };
-    let scope = if f >= union.external_from || t >= union.external_from {
-        Scope::External
-    } else if union.namespaces[f] == union.namespaces[t] {
-        Scope::SameNamespace
-    } else {
-        Scope::CrossNamespace
-    };
-    let endpoint_change = [f, t].iter().find_map(|&u| {
-        if u >= union.external_from {
-            None
-        } else if !union.in_base[u] {
-            Some(EndpointChange::Added)
-        } else if !union.in_head[u] {
-            Some(EndpointChange::Removed)
-        } else {
-            None
+    let end = |u: u32| {
+        let u = u as usize;
+        PairEnd {
+            id: &union.ids[u],
+            namespace: union.namespaces[u],
+            external: u >= union.external_from,
+            in_before: union.in_base[u],
+            in_after: union.in_head[u],
         }
-    });
-    Change {
-        from: union.ids[f].to_string(),
-        to: union.ids[t].to_string(),
-        before: before.clone(),
-        after: after.clone(),
-        added,
-        removed,
-        kind,
-        scope,
-        endpoint_change,
+    };
+    Change::between(&end(f), &end(t), before, after)
+}
+
+/// One end of a changed pair, as [`Change::between`] reads it.
+pub(crate) struct PairEnd<'a> {
+    pub id: &'a str,
+    pub namespace: Option<&'a str>,
+    pub external: bool,
+    /// Whether the endpoint exists before and after (always, for the outside world).
+    pub in_before: bool,
+    pub in_after: bool,
+}
+
+impl Change {
+    /// Classifies one pair whose ports went from `before` to `after`; the diff of two
+    /// analyses and the lock file's drift both describe changes this way.
+    pub(crate) fn between(from: &PairEnd<'_>, to: &PairEnd<'_>, before: &PortSet, after: &PortSet) -> Change {
+        let added = after.difference(before);
+        let removed = before.difference(after);
+        let kind = match (added.is_empty(), removed.is_empty()) {
+            (false, true) => ChangeKind::Exposure,
+            (true, false) => ChangeKind::Breakage,
+            _ => ChangeKind::Mixed,
+        };
+        let scope = if from.external || to.external {
+            Scope::External
+        } else if from.namespace == to.namespace {
+            Scope::SameNamespace
+        } else {
+            Scope::CrossNamespace
+        };
+        let endpoint_change = [from, to].into_iter().find_map(|end| {
+            if !end.in_before {
+                Some(EndpointChange::Added)
+            } else if !end.in_after {
+                Some(EndpointChange::Removed)
+            } else {
+                None
+            }
+        });
+        Change {
+            from: from.id.to_string(),
+            to: to.id.to_string(),
+            before: before.clone(),
+            after: after.clone(),
+            added,
+            removed,
+            kind,
+            scope,
+            endpoint_change,
+        }
     }
 }
 

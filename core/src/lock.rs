@@ -44,7 +44,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::{external_id, Analysis, EXTERNAL_PREFIX};
-use crate::diff::{Change, ChangeKind, Diff, EndpointChange, Scope};
+use crate::diff::{Change, Diff, PairEnd};
 use crate::expect::ports::parse_port_set;
 use crate::expect::subject::external_set;
 use crate::ipset::IpSet;
@@ -466,39 +466,17 @@ fn drift(lock: &State, current: &State) -> Diff {
 }
 
 fn change(nodes: &[Node], (f, t): (usize, usize), before: &PortSet, after: &PortSet) -> Change {
-    let (from, to) = (&nodes[f], &nodes[t]);
-    let added = after.difference(before);
-    let removed = before.difference(after);
-    let kind = match (added.is_empty(), removed.is_empty()) {
-        (false, true) => ChangeKind::Exposure,
-        (true, false) => ChangeKind::Breakage,
-        _ => ChangeKind::Mixed,
-    };
-    let scope = if from.external || to.external {
-        Scope::External
-    } else if from.namespace == to.namespace {
-        Scope::SameNamespace
-    } else {
-        Scope::CrossNamespace
-    };
-    let endpoint_change = [from, to].into_iter().find_map(|n| {
-        if !n.in_lock {
-            Some(EndpointChange::Added)
-        } else if !n.in_current {
-            Some(EndpointChange::Removed)
-        } else {
-            None
+    Change::between(&nodes[f].end(), &nodes[t].end(), before, after)
+}
+
+impl Node {
+    fn end(&self) -> PairEnd<'_> {
+        PairEnd {
+            id: &self.id,
+            namespace: self.namespace.as_deref(),
+            external: self.external,
+            in_before: self.in_lock,
+            in_after: self.in_current,
         }
-    });
-    Change {
-        from: from.id.clone(),
-        to: to.id.clone(),
-        before: before.clone(),
-        after: after.clone(),
-        added,
-        removed,
-        kind,
-        scope,
-        endpoint_change,
     }
 }

@@ -16,6 +16,7 @@ use std::collections::HashSet;
 use crate::analysis::{self, Analysis};
 use crate::diff;
 use crate::engine::address_sets;
+use crate::ipset::IpSet;
 use crate::lint;
 use crate::model::Model;
 use crate::options::Options;
@@ -48,22 +49,22 @@ pub fn report(base: Option<&[SourceFile]>, head: &[SourceFile], options: &Option
     // needs only the base's diagnostics and skipped kinds, so the rest of the base model is
     // freed on its side's thread, alongside the head's work.
     let (base_cuts, head_cuts) = (address_sets(&base_model), address_sets(&head_model));
-    let ((base_analysis, base_lint, base_inputs), (head_analysis, head_lint)) = parallel::both(
+    let side = |model: &Model, files: &[SourceFile], other_cuts: &[IpSet]| {
+        let analysis = analysis::analyze(model, other_cuts);
+        let lint = lint::lint(model, &analysis, files, options);
+        (analysis, lint)
+    };
+    let (((base_analysis, base_lint), base_inputs), (head_analysis, head_lint)) = parallel::both(
         || {
-            let analysis = analysis::analyze(&base_model, &head_cuts);
-            let lint = lint::lint(&base_model, &analysis, base, options);
+            let analysed = side(&base_model, base, &head_cuts);
             let inputs = Model {
                 diagnostics: base_model.diagnostics,
                 skipped: base_model.skipped,
                 ..Model::default()
             };
-            (analysis, lint, inputs)
+            (analysed, inputs)
         },
-        || {
-            let analysis = analysis::analyze(&head_model, &base_cuts);
-            let lint = lint::lint(&head_model, &analysis, head, options);
-            (analysis, lint)
-        },
+        || side(&head_model, head, &base_cuts),
     );
     let diff = diff::diff(&base_analysis, &head_analysis);
     let known: HashSet<FindingKey<'_>> = base_lint.iter().map(FindingKey::of).collect();

@@ -21,7 +21,7 @@ use crate::model::{AdminPeer, Direction, Model, Peer};
 
 use atoms::Atoms;
 use bitset::BitSet;
-use classes::Classes;
+use classes::{Class, Classes};
 use compile::Compiled;
 use evaluate::{Evaluator, NoTrace, PeerRef};
 pub use port_sets::PortSets;
@@ -98,21 +98,43 @@ pub fn analyze(model: &Model, extra_cuts: &[IpSet]) -> Reachability {
         ext_in: Vec::new(),
         ext_out: Vec::new(),
     };
-    let (pairs, port_sets) = class_pairs(&reach);
-    reach.pairs = pairs;
+    let mut port_sets = PortSets::default();
+    let rule_ports = RulePortIds::new(&reach.compiled, &mut port_sets);
+    reach.pairs = if reach.compiled.has_admin {
+        admin_class_pairs(&reach, &mut port_sets)
+    } else {
+        policy_class_pairs(&reach, &rule_ports, &mut port_sets)
+    };
     reach.port_sets = port_sets;
-    external(&mut reach);
+    external(&mut reach, &rule_ports);
     reach
 }
 
-fn class_pairs(reach: &Reachability) -> (Vec<(u32, u32, u32)>, PortSets) {
-    let mut port_sets = PortSets::default();
-    let pairs = if reach.compiled.has_admin {
-        admin_class_pairs(reach, &mut port_sets)
-    } else {
-        policy_class_pairs(reach, &mut port_sets)
-    };
-    (pairs, port_sets)
+/// The ports each NetworkPolicy rule opens, as port-set ids, for the id-based shortcuts of
+/// NetworkPolicy-only clusters.
+struct RulePortIds {
+    numeric: Vec<u32>,
+}
+
+impl RulePortIds {
+    fn new(compiled: &Compiled, port_sets: &mut PortSets) -> Self {
+        let numeric = compiled
+            .rules
+            .iter()
+            .map(|r| port_sets.intern(r.ports.numeric.clone()))
+            .collect();
+        RulePortIds { numeric }
+    }
+
+    /// What rule `r` opens towards `dest`, the destination class (`None` for an address).
+    /// Named ports resolve on a destination class only, as in [`compile::RulePorts::resolve`].
+    fn opened(&self, compiled: &Compiled, r: usize, dest: Option<&Class>, port_sets: &mut PortSets) -> u32 {
+        let ports = &compiled.rules[r].ports;
+        match dest {
+            Some(_) if !ports.named.is_empty() => port_sets.intern(ports.resolve(dest)),
+            _ => self.numeric[r],
+        }
+    }
 }
 
 /// Clusters with admin policies: any pair may be allowed whatever NetworkPolicy says, so
@@ -142,26 +164,19 @@ fn admin_class_pairs(reach: &Reachability, port_sets: &mut PortSets) -> Vec<(u32
 /// reach). Each ingress rule of the destination is walked once, adding its ports to the
 /// sources it admits, instead of evaluating every pair rule by rule; the result equals
 /// [`Evaluator::side`] on both ends (a test holds the two together).
-fn policy_class_pairs(reach: &Reachability, port_sets: &mut PortSets) -> Vec<(u32, u32, u32)> {
+fn policy_class_pairs(
+    reach: &Reachability,
+    rule_ports: &RulePortIds,
+    port_sets: &mut PortSets,
+) -> Vec<(u32, u32, u32)> {
     let compiled = &reach.compiled;
     let classes = &reach.classes.classes;
     let n = classes.len();
     // Host-network classes are never isolated: NetworkPolicy does not apply to them.
     let ingress_rules = |c: usize| compiled.ingress[c].as_deref().filter(|_| !classes[c].host_network);
     let egress_rules = |c: usize| compiled.egress[c].as_deref().filter(|_| !classes[c].host_network);
-    // Ports of rules without named ports do not depend on the destination.
-    let fixed: Vec<Option<u32>> = compiled
-        .rules
-        .iter()
-        .map(|r| {
-            r.ports
-                .named
-                .is_empty()
-                .then(|| port_sets.intern(r.ports.numeric.clone()))
-        })
-        .collect();
     let resolve = |r: usize, dest: usize, port_sets: &mut PortSets| -> u32 {
-        fixed[r].unwrap_or_else(|| port_sets.intern(compiled.rules[r].ports.resolve(Some(&classes[dest]))))
+        rule_ports.opened(compiled, r, Some(&classes[dest]), port_sets)
     };
     let mut open_egress = BitSet::new(n);
     let mut egress_to: Vec<BitSet> = vec![BitSet::new(n); n];
@@ -233,7 +248,7 @@ fn policy_class_pairs(reach: &Reachability, port_sets: &mut PortSets) -> Vec<(u3
 /// Only rules whose address set is neither empty nor everything tell atoms apart, so atoms
 /// are first grouped by the set of such rules containing them, and only classes having such
 /// a rule are evaluated per group; every other class answers the same for all atoms.
-fn external(reach: &mut Reachability) {
+fn external(reach: &mut Reachability, rule_ports: &RulePortIds) {
     let n = reach.classes.len();
     let atom_count = reach.atoms.len();
     let compiled = &reach.compiled;
@@ -244,24 +259,11 @@ fn external(reach: &mut Reachability) {
     };
     // NetworkPolicy-only clusters: one side is the union of the ports of the subject's rules
     // that name the atom, as interned ids, equal to what the evaluator gives (the equivalence
-    // tests hold them together). Named ports resolve on the destination: the class for
-    // ingress; for egress the destination is an address, where they never resolve.
-    let numeric: Vec<u32> = if compiled.has_admin {
-        Vec::new()
-    } else {
-        let port_sets = &mut reach.port_sets;
-        compiled
-            .rules
-            .iter()
-            .map(|r| port_sets.intern(r.ports.numeric.clone()))
-            .collect()
-    };
+    // tests hold them together). The destination is the class for ingress, an address for
+    // egress.
     let opened = |r: usize, direction: Direction, c: usize, port_sets: &mut PortSets| -> u32 {
-        let ports = &compiled.rules[r].ports;
-        match direction {
-            Direction::Ingress if !ports.named.is_empty() => port_sets.intern(ports.resolve(Some(&classes[c]))),
-            _ => numeric[r],
-        }
+        let dest = (direction == Direction::Ingress).then(|| &classes[c]);
+        rule_ports.opened(compiled, r, dest, port_sets)
     };
     let side = |direction: Direction, c: usize, atom: usize, port_sets: &mut PortSets| -> u32 {
         if compiled.has_admin {

@@ -14,8 +14,14 @@ use crate::ports::PortSet;
 pub struct PortSets {
     sets: Vec<PortSet>,
     ids: HashMap<PortSet, u32>,
-    unions: HashMap<(u32, u32), u32>,
-    intersections: HashMap<(u32, u32), u32>,
+    /// Results by operation and operand ids.
+    combined: HashMap<(Op, u32, u32), u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Op {
+    Union,
+    Intersect,
 }
 
 impl Default for PortSets {
@@ -23,8 +29,7 @@ impl Default for PortSets {
         let mut sets = PortSets {
             sets: Vec::new(),
             ids: HashMap::default(),
-            unions: HashMap::default(),
-            intersections: HashMap::default(),
+            combined: HashMap::default(),
         };
         sets.intern(PortSet::none());
         sets.intern(PortSet::all());
@@ -60,13 +65,7 @@ impl PortSets {
         if a == Self::NONE || b == Self::ALL {
             return b;
         }
-        let key = (a.min(b), a.max(b));
-        if let Some(&id) = self.unions.get(&key) {
-            return id;
-        }
-        let id = self.intern(self.get(a).union(self.get(b)));
-        self.unions.insert(key, id);
-        id
+        self.memoised(Op::Union, a, b)
     }
 
     /// The id of `get(a) ∩ get(b)`.
@@ -77,12 +76,21 @@ impl PortSets {
         if a == Self::ALL || b == Self::NONE {
             return b;
         }
-        let key = (a.min(b), a.max(b));
-        if let Some(&id) = self.intersections.get(&key) {
+        self.memoised(Op::Intersect, a, b)
+    }
+
+    /// `op` (commutative) on two ids, computed once per pair of ids.
+    fn memoised(&mut self, op: Op, a: u32, b: u32) -> u32 {
+        let key = (op, a.min(b), a.max(b));
+        if let Some(&id) = self.combined.get(&key) {
             return id;
         }
-        let id = self.intern(self.get(a).intersect(self.get(b)));
-        self.intersections.insert(key, id);
+        let (x, y) = (self.get(a), self.get(b));
+        let id = self.intern(match op {
+            Op::Union => x.union(y),
+            Op::Intersect => x.intersect(y),
+        });
+        self.combined.insert(key, id);
         id
     }
 }
