@@ -51,9 +51,8 @@ fn main() {
         best(runs, || parse::parse(&cluster.head, &options))
     );
     println!(
-        "parse both sides: {:?}; on one thread, unchanged documents read once: {:?}",
-        best(runs, || parse::parse_pair(&cluster.base, &cluster.head, &options)),
-        best(runs, || parse::parse_pair_once(&cluster.base, &cluster.head, &options))
+        "parse both sides: {:?}",
+        best(runs, || parse::parse_pair(&cluster.base, &cluster.head, &options))
     );
     let base = parse::parse(&cluster.base, &options);
     let head = parse::parse(&cluster.head, &options);
