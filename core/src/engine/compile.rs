@@ -15,6 +15,7 @@ use crate::selector::{Requirement, Selector};
 use super::atoms::Atoms;
 use super::bitset::BitSet;
 use super::classes::{Class, Classes};
+use super::per_class::{PerClass, PerClassBuilder};
 
 /// A rule's ports: the numeric part, plus names resolved per destination.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,18 +98,19 @@ pub struct CompiledAdminRule {
 #[derive(Debug)]
 pub struct Compiled {
     pub rules: Vec<CompiledRule>,
-    /// Per class: NetworkPolicy rules in effect for ingress, `None` if not isolated.
-    pub ingress: Vec<Option<Vec<usize>>>,
-    pub egress: Vec<Option<Vec<usize>>>,
+    /// Per class: NetworkPolicy rules in effect for ingress (`get` is `None` if no policy
+    /// isolates the class).
+    pub ingress: PerClass,
+    pub egress: PerClass,
     /// Policies selecting each class per direction (for explain and lint).
-    pub ingress_policies: Vec<Vec<usize>>,
-    pub egress_policies: Vec<Vec<usize>>,
+    pub ingress_policies: PerClass,
+    pub egress_policies: PerClass,
     pub admin_rules: Vec<CompiledAdminRule>,
     /// Per class: ANP rules in evaluation order, then (separately) BANP rules.
-    pub admin_ingress: Vec<Vec<usize>>,
-    pub admin_egress: Vec<Vec<usize>>,
-    pub baseline_ingress: Vec<Vec<usize>>,
-    pub baseline_egress: Vec<Vec<usize>>,
+    pub admin_ingress: PerClass,
+    pub admin_egress: PerClass,
+    pub baseline_ingress: PerClass,
+    pub baseline_egress: PerClass,
     pub has_admin: bool,
     /// Classes selected by each policy (`Model::policies` order).
     pub policy_selects: Vec<BitSet>,
@@ -272,16 +274,28 @@ impl<'a> Matcher<'a> {
         };
         let in_scope = |n: usize| own.map_or_else(|| in_scope[n], |ns| n == ns);
         let index = self.index.get_or_insert_with(|| LabelIndex::build(classes));
+        // Candidates come from the index when it narrows things down; they all satisfy the
+        // requirement they were found by, so only the other requirements are tested.
+        let narrowest = index
+            .narrowest(pods)
+            .filter(|&(_, size)| size < scoped)
+            .map(|(requirement, _)| requirement);
+        let others = |labels: &crate::model::Labels| {
+            pods.requirements()
+                .iter()
+                .filter(|r| narrowest.is_none_or(|n| !std::ptr::eq(*r, n)))
+                .all(|r| r.matches(labels))
+        };
         let mut bits = BitSet::new(classes.len());
         let mut admit = |c: usize| {
             let class = &classes.classes[c];
-            if in_scope(class.namespace) && !class.host_network && pods.matches(&class.labels) {
+            if in_scope(class.namespace) && !class.host_network && others(&class.labels) {
                 bits.insert(c);
             }
         };
-        match index.narrowest(pods) {
-            Some((requirement, size)) if size < scoped => index.admitted(requirement).for_each(&mut admit),
-            _ => (0..classes.namespaces.len())
+        match narrowest {
+            Some(requirement) => index.admitted(requirement).for_each(&mut admit),
+            None => (0..classes.namespaces.len())
                 .filter(|&n| in_scope(n))
                 .flat_map(|n| self.by_namespace[n].iter().copied())
                 .for_each(&mut admit),
@@ -358,20 +372,10 @@ fn admin_subject<'a>(subject: &'a AdminSubject, matcher: &mut Matcher<'a>) -> Bi
 pub fn compile<'a>(model: &'a Model, classes: &'a Classes, atoms: &Atoms) -> Compiled {
     let n = classes.len();
     let mut matcher = Matcher::new(classes);
-    let mut compiled = Compiled {
-        rules: Vec::new(),
-        ingress: vec![None; n],
-        egress: vec![None; n],
-        ingress_policies: vec![Vec::new(); n],
-        egress_policies: vec![Vec::new(); n],
-        admin_rules: Vec::new(),
-        admin_ingress: vec![Vec::new(); n],
-        admin_egress: vec![Vec::new(); n],
-        baseline_ingress: vec![Vec::new(); n],
-        baseline_egress: vec![Vec::new(); n],
-        has_admin: !model.admin_policies.is_empty() || model.baseline_policy.is_some(),
-        policy_selects: Vec::with_capacity(model.policies.len()),
-    };
+    let lists = || PerClassBuilder::new(n);
+    let (mut ingress, mut egress, mut ingress_policies, mut egress_policies) = (lists(), lists(), lists(), lists());
+    let mut rules_compiled = Vec::new();
+    let mut policy_selects = Vec::with_capacity(model.policies.len());
     for (p, policy) in model.policies.iter().enumerate() {
         let ns = namespace_of(classes, &policy.namespace);
         let selected = match ns {
@@ -382,8 +386,8 @@ pub fn compile<'a>(model: &'a Model, classes: &'a Classes, atoms: &Atoms) -> Com
             let Some(rules) = policy.rules(direction) else { continue };
             let mut ids = Vec::with_capacity(rules.len());
             for (index, rule) in rules.iter().enumerate() {
-                ids.push(compiled.rules.len());
-                compiled.rules.push(CompiledRule {
+                ids.push(rules_compiled.len());
+                rules_compiled.push(CompiledRule {
                     policy: p,
                     direction,
                     index,
@@ -392,15 +396,15 @@ pub fn compile<'a>(model: &'a Model, classes: &'a Classes, atoms: &Atoms) -> Com
                 });
             }
             let (per_class, policies) = match direction {
-                Direction::Ingress => (&mut compiled.ingress, &mut compiled.ingress_policies),
-                Direction::Egress => (&mut compiled.egress, &mut compiled.egress_policies),
+                Direction::Ingress => (&mut ingress, &mut ingress_policies),
+                Direction::Egress => (&mut egress, &mut egress_policies),
             };
             for c in selected.iter() {
-                per_class[c].get_or_insert_with(Vec::new).extend_from_slice(&ids);
-                policies[c].push(p);
+                per_class.add(c, &ids);
+                policies.add(c, &[p]);
             }
         }
-        compiled.policy_selects.push(selected);
+        policy_selects.push(selected);
     }
     let admin: Vec<(usize, &AdminPolicy)> = model
         .admin_policies
@@ -408,6 +412,9 @@ pub fn compile<'a>(model: &'a Model, classes: &'a Classes, atoms: &Atoms) -> Com
         .enumerate()
         .chain(model.baseline_policy.iter().map(|b| (0, b)))
         .collect();
+    let mut admin_rules = Vec::new();
+    let (mut admin_ingress, mut admin_egress, mut baseline_ingress, mut baseline_egress) =
+        (lists(), lists(), lists(), lists());
     for (p, policy) in admin {
         let subject = admin_subject(&policy.subject, &mut matcher);
         for (direction, rules) in [
@@ -415,8 +422,8 @@ pub fn compile<'a>(model: &'a Model, classes: &'a Classes, atoms: &Atoms) -> Com
             (Direction::Egress, &policy.egress),
         ] {
             for (index, rule) in rules.iter().enumerate() {
-                let id = compiled.admin_rules.len();
-                compiled.admin_rules.push(CompiledAdminRule {
+                let id = admin_rules.len();
+                admin_rules.push(CompiledAdminRule {
                     policy: p,
                     baseline: policy.baseline,
                     direction,
@@ -426,16 +433,29 @@ pub fn compile<'a>(model: &'a Model, classes: &'a Classes, atoms: &Atoms) -> Com
                     ports: RulePorts::from_entries(&rule.ports),
                 });
                 let lists = match (direction, policy.baseline) {
-                    (Direction::Ingress, false) => &mut compiled.admin_ingress,
-                    (Direction::Egress, false) => &mut compiled.admin_egress,
-                    (Direction::Ingress, true) => &mut compiled.baseline_ingress,
-                    (Direction::Egress, true) => &mut compiled.baseline_egress,
+                    (Direction::Ingress, false) => &mut admin_ingress,
+                    (Direction::Egress, false) => &mut admin_egress,
+                    (Direction::Ingress, true) => &mut baseline_ingress,
+                    (Direction::Egress, true) => &mut baseline_egress,
                 };
                 for c in subject.iter() {
-                    lists[c].push(id);
+                    lists.add(c, &[id]);
                 }
             }
         }
     }
-    compiled
+    Compiled {
+        rules: rules_compiled,
+        ingress: ingress.build(),
+        egress: egress.build(),
+        ingress_policies: ingress_policies.build(),
+        egress_policies: egress_policies.build(),
+        admin_rules,
+        admin_ingress: admin_ingress.build(),
+        admin_egress: admin_egress.build(),
+        baseline_ingress: baseline_ingress.build(),
+        baseline_egress: baseline_egress.build(),
+        has_admin: !model.admin_policies.is_empty() || model.baseline_policy.is_some(),
+        policy_selects,
+    }
 }

@@ -102,8 +102,8 @@ impl Evaluator<'_> {
         let mut scope = PortSet::all();
         if compiled.has_admin {
             let list = match direction {
-                Direction::Ingress => &compiled.admin_ingress[subject],
-                Direction::Egress => &compiled.admin_egress[subject],
+                Direction::Ingress => compiled.admin_ingress.list(subject),
+                Direction::Egress => compiled.admin_egress.list(subject),
             };
             let mut undecided = PortSet::all();
             let mut passed = PortSet::none();
@@ -136,14 +136,14 @@ impl Evaluator<'_> {
             }
         }
         let np_rules = match direction {
-            Direction::Ingress => &compiled.ingress[subject],
-            Direction::Egress => &compiled.egress[subject],
+            Direction::Ingress => compiled.ingress.get(subject),
+            Direction::Egress => compiled.egress.get(subject),
         };
         if let Some(rules) = np_rules {
             if T::ENABLED {
                 let policies = match direction {
-                    Direction::Ingress => compiled.ingress_policies[subject].clone(),
-                    Direction::Egress => compiled.egress_policies[subject].clone(),
+                    Direction::Ingress => compiled.ingress_policies.list(subject).to_vec(),
+                    Direction::Egress => compiled.egress_policies.list(subject).to_vec(),
                 };
                 tracer.step(Step::Isolated { policies });
             }
@@ -176,8 +176,8 @@ impl Evaluator<'_> {
         }
         if compiled.has_admin {
             let list = match direction {
-                Direction::Ingress => &compiled.baseline_ingress[subject],
-                Direction::Egress => &compiled.baseline_egress[subject],
+                Direction::Ingress => compiled.baseline_ingress.list(subject),
+                Direction::Egress => compiled.baseline_egress.list(subject),
             };
             for &r in list {
                 let rule = &compiled.admin_rules[r];

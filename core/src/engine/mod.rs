@@ -12,6 +12,7 @@ pub mod bitset;
 pub mod classes;
 pub mod compile;
 pub mod evaluate;
+pub mod per_class;
 pub mod port_sets;
 
 use rustc_hash::FxHashMap as HashMap;
@@ -173,8 +174,8 @@ fn policy_class_pairs(
     let classes = &reach.classes.classes;
     let n = classes.len();
     // Host-network classes are never isolated: NetworkPolicy does not apply to them.
-    let ingress_rules = |c: usize| compiled.ingress[c].as_deref().filter(|_| !classes[c].host_network);
-    let egress_rules = |c: usize| compiled.egress[c].as_deref().filter(|_| !classes[c].host_network);
+    let ingress_rules = |c: usize| compiled.ingress.get(c).filter(|_| !classes[c].host_network);
+    let egress_rules = |c: usize| compiled.egress.get(c).filter(|_| !classes[c].host_network);
     let resolve = |r: usize, dest: usize, port_sets: &mut PortSets| -> u32 {
         rule_ports.opened(compiled, r, Some(&classes[dest]), port_sets)
     };
@@ -270,10 +271,10 @@ fn external(reach: &mut Reachability, rule_ports: &RulePortIds) {
             return port_sets.intern(eval.side(direction, c, PeerRef::Atom(atom), &mut NoTrace));
         }
         let rules = match direction {
-            Direction::Ingress => &compiled.ingress[c],
-            Direction::Egress => &compiled.egress[c],
+            Direction::Ingress => compiled.ingress.get(c),
+            Direction::Egress => compiled.egress.get(c),
         };
-        match rules.as_deref().filter(|_| !classes[c].host_network) {
+        match rules.filter(|_| !classes[c].host_network) {
             None => PortSets::ALL,
             Some(rules) => rules
                 .iter()
@@ -319,17 +320,17 @@ fn external(reach: &mut Reachability, rule_ports: &RulePortIds) {
         }
         let (np, admin, baseline) = match direction {
             Direction::Ingress => (
-                &compiled.ingress[c],
-                &compiled.admin_ingress[c],
-                &compiled.baseline_ingress[c],
+                compiled.ingress.list(c),
+                compiled.admin_ingress.list(c),
+                compiled.baseline_ingress.list(c),
             ),
             Direction::Egress => (
-                &compiled.egress[c],
-                &compiled.admin_egress[c],
-                &compiled.baseline_egress[c],
+                compiled.egress.list(c),
+                compiled.admin_egress.list(c),
+                compiled.baseline_egress.list(c),
             ),
         };
-        np.iter().flatten().any(|&r| np_splitting[r]) || admin.iter().chain(baseline).any(|&r| admin_splitting[r])
+        np.iter().any(|&r| np_splitting[r]) || admin.iter().chain(baseline).any(|&r| admin_splitting[r])
     };
     let columns: Vec<(Direction, usize)> = [Direction::Ingress, Direction::Egress]
         .into_iter()

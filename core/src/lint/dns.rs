@@ -169,7 +169,7 @@ pub(crate) fn check(cx: &mut Context) {
     let compiled = cx.compiled();
     let classes = &reach.classes.classes;
     let isolated: Vec<bool> = (0..classes.len())
-        .map(|c| !classes[c].host_network && compiled.egress[c].is_some())
+        .map(|c| !classes[c].host_network && compiled.egress.get(c).is_some())
         .collect();
     if !isolated.contains(&true) {
         return;
@@ -182,7 +182,7 @@ pub(crate) fn check(cx: &mut Context) {
         .map_or_else(|| implicit_namespace_labels("kube-system"), |ns| ns.labels.clone());
     let mut rule_dns: Vec<Option<Dns>> = vec![None; compiled.rules.len()];
     for c in (0..classes.len()).filter(|&c| isolated[c]) {
-        for &r in compiled.egress[c].iter().flatten() {
+        for &r in compiled.egress.list(c) {
             let dns = *rule_dns[r].get_or_insert_with(|| {
                 let rule = &compiled.rules[r];
                 let peers = model.policies[rule.policy]
@@ -193,7 +193,7 @@ pub(crate) fn check(cx: &mut Context) {
             });
             allowed[c].add(dns);
         }
-        for &r in &compiled.admin_egress[c] {
+        for &r in compiled.admin_egress.list(c) {
             let rule = &compiled.admin_rules[r];
             if rule.action != AdminAction::Allow || rule.baseline {
                 continue;
@@ -209,7 +209,7 @@ pub(crate) fn check(cx: &mut Context) {
             continue;
         }
         let mut candidates = BitSet::new(classes.len());
-        for &r in compiled.egress[c].iter().flatten() {
+        for &r in compiled.egress.list(c) {
             let ports = &compiled.rules[r].ports;
             if !ports.named.is_empty() || Dns::of_set(&ports.numeric) != Dns::default() {
                 candidates.union_with(&compiled.rules[r].peers.classes);
@@ -241,7 +241,7 @@ pub(crate) fn check(cx: &mut Context) {
         if !cx.list_workload(w, code, severity, summary) {
             continue;
         }
-        let by = policy_names(cx, &compiled.egress_policies[c]);
+        let by = policy_names(cx, compiled.egress_policies.list(c));
         let message = match (dns.udp, dns.tcp) {
             (false, false) => format!(
                 "egress is restricted by {by} and DNS (port 53) is not allowed to any destination: name lookups will fail"
