@@ -19,6 +19,7 @@
 
 use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
+use std::sync::Arc;
 
 use crate::engine::{self, Reachability};
 use crate::ipset::IpSet;
@@ -41,15 +42,15 @@ pub enum EndpointType {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Endpoint {
-    pub id: String,
+    pub id: Arc<str>,
     #[serde(rename = "type")]
     pub endpoint_type: EndpointType,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
+    pub namespace: Option<Arc<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<Arc<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::sync::Arc<Labels>>,
     /// Host-network pods are not subject to NetworkPolicy.
@@ -119,11 +120,11 @@ impl Analysis {
         if id.starts_with(EXTERNAL_PREFIX) {
             return self.endpoints[self.workload_count..]
                 .iter()
-                .position(|e| e.id == id)
+                .position(|e| &*e.id == id)
                 .map(|i| i + self.workload_count);
         }
         self.endpoints[..self.workload_count]
-            .binary_search_by(|e| e.id.as_str().cmp(id))
+            .binary_search_by(|e| (*e.id).cmp(id))
             .ok()
     }
 
@@ -184,7 +185,7 @@ pub fn analyze(model: &Model, extra_cuts: &[IpSet]) -> Analysis {
     for atoms in &reach.groups {
         let set = reach.atoms.to_set(atoms.iter().copied());
         endpoints.push(Endpoint {
-            id: external_id(&set),
+            id: external_id(&set).into(),
             endpoint_type: EndpointType::External,
             namespace: None,
             kind: None,

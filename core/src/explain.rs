@@ -159,18 +159,14 @@ fn resolve(analysis: &Analysis, name: &str) -> Result<End, ExplainError> {
     match matches.as_slice() {
         [] => Err(ExplainError::UnknownEndpoint(name.into())),
         [i] => {
-            let id = workloads[*i].id.clone();
+            let id = workloads[*i].id.to_string();
             // Endpoint order is id order; the class comes from the workload with that id.
             let class = analysis.class_of(*i);
             Ok(End::Class { id, class })
         }
         many => Err(ExplainError::Ambiguous {
             name: name.into(),
-            candidates: many
-                .iter()
-                .map(|&i| workloads[i].id.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
+            candidates: many.iter().map(|&i| &*workloads[i].id).collect::<Vec<_>>().join(", "),
         }),
     }
 }

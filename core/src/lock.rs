@@ -181,7 +181,7 @@ impl State {
             }
         };
         State {
-            workloads: analysis.endpoints[..wc].iter().map(|e| e.id.clone()).collect(),
+            workloads: analysis.endpoints[..wc].iter().map(|e| e.id.to_string()).collect(),
             externals: (wc..analysis.endpoints.len())
                 .map(|e| external_set(analysis, e))
                 .collect(),

@@ -108,11 +108,12 @@ pub struct NamedPort {
 /// One endpoint: a workload (or bare Pod) with its pod template's labels and ports.
 #[derive(Debug, Clone)]
 pub struct Workload {
-    /// `namespace/Kind/name`.
-    pub id: String,
-    pub namespace: String,
+    /// `namespace/Kind/name`. Shared strings, because every analysis' endpoints name the
+    /// workload too.
+    pub id: std::sync::Arc<str>,
+    pub namespace: std::sync::Arc<str>,
     pub kind: WorkloadKind,
-    pub name: String,
+    pub name: std::sync::Arc<str>,
     /// Pod template labels (what pod selectors see). Shared, because the engine's classes and
     /// the analysis' endpoints hold the same labels and cloning them dominated analysis time.
     pub labels: std::sync::Arc<Labels>,
@@ -131,8 +132,8 @@ impl Workload {
     pub fn object_ref(&self) -> ObjectRef {
         ObjectRef {
             kind: self.kind.as_str().to_string(),
-            namespace: self.namespace.clone(),
-            name: self.name.clone(),
+            namespace: self.namespace.to_string(),
+            name: self.name.to_string(),
         }
     }
 }

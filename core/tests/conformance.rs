@@ -424,7 +424,7 @@ fn known_workloads<'a>(peers: impl IntoIterator<Item = &'a Peer>) -> BTreeSet<St
 fn host_network_ids<'a>(analyses: impl IntoIterator<Item = &'a Analysis>) -> BTreeSet<String> {
     analyses
         .into_iter()
-        .flat_map(|a| a.endpoints.iter().filter(|e| e.host_network).map(|e| e.id.clone()))
+        .flat_map(|a| a.endpoints.iter().filter(|e| e.host_network).map(|e| e.id.to_string()))
         .collect()
 }
 
@@ -476,7 +476,7 @@ fn check_connlist(dir: &str, model: &Model, golden: &str) -> Vec<Mismatch> {
     let node_of = |e: usize| -> Vec<Node> {
         match ours_ext.get(&e) {
             Some(ranges) => ranges_nodes(ranges, &atoms),
-            None => vec![Node::Workload(analysis.endpoints[e].id.clone())],
+            None => vec![Node::Workload(analysis.endpoints[e].id.to_string())],
         }
     };
     for c in &analysis.connections {

@@ -21,8 +21,8 @@ fn assert_clean(model: &Model) {
 fn objects_without_namespace_are_in_default() {
     let model = parse_yaml("apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n");
     assert_clean(&model);
-    assert_eq!(model.workloads[0].namespace, "default");
-    assert_eq!(model.workloads[0].id, "default/Pod/web");
+    assert_eq!(&*model.workloads[0].namespace, "default");
+    assert_eq!(&*model.workloads[0].id, "default/Pod/web");
     assert!(model.namespaces.contains_key("default"));
 }
 
@@ -39,7 +39,7 @@ fn default_namespace_is_an_option() {
     let model = parse(&files, &options);
     assert_clean(&model);
     assert_eq!(model.policies[0].namespace, "shop");
-    assert_eq!(model.workloads[0].namespace, "other");
+    assert_eq!(&*model.workloads[0].namespace, "other");
     assert_eq!(model.namespaces.keys().collect::<Vec<_>>(), ["other", "shop"]);
 }
 
@@ -186,7 +186,7 @@ apiVersion: v1\nkind: Pod\nmetadata: {{name: p, labels: {{app: x}}}}\nspec:\n  i
     );
     let model = parse_yaml(&yaml);
     assert_clean(&model);
-    let ids: Vec<&str> = model.workloads.iter().map(|w| w.id.as_str()).collect();
+    let ids: Vec<&str> = model.workloads.iter().map(|w| w.id.as_ref()).collect();
     assert_eq!(
         ids,
         [

@@ -73,7 +73,7 @@ fn every_fixture_directory_parses() {
         }
         assert!(!model.workloads.is_empty(), "{dir}");
         for w in &model.workloads {
-            assert!(model.namespaces.contains_key(&w.namespace), "{dir}: {}", w.id);
+            assert!(model.namespaces.contains_key(&*w.namespace), "{dir}: {}", w.id);
         }
     }
 }
@@ -186,11 +186,11 @@ fn document_with_syntax_error_keeps_the_other_documents() {
     // Upstream stops at the broken document and sees 3 Deployments; we read all the others.
     assert_eq!(model.workloads.len(), 11);
     assert!(
-        model.workloads.iter().any(|w| w.name == "shippingservice"),
+        model.workloads.iter().any(|w| &*w.name == "shippingservice"),
         "documents after the error"
     );
     assert!(
-        !model.workloads.iter().any(|w| w.name == "frontend"),
+        !model.workloads.iter().any(|w| &*w.name == "frontend"),
         "the broken document"
     );
 }
@@ -205,7 +205,7 @@ fn json_pod_and_namespace_lists_with_named_ports() {
     let dns = model
         .workloads
         .iter()
-        .find(|w| w.id == "kube-system-dummy-to-ignore/ReplicaSet/kube-dns-amd64-d66bf76db")
+        .find(|w| &*w.id == "kube-system-dummy-to-ignore/ReplicaSet/kube-dns-amd64-d66bf76db")
         .unwrap();
     let ports: Vec<(&str, u16, Protocol)> = dns
         .named_ports
@@ -228,14 +228,14 @@ fn json_pod_and_namespace_lists_with_named_ports() {
     assert!(model
         .workloads
         .iter()
-        .any(|w| w.id == "default/DaemonSet/cog-agents" && w.replicated));
+        .any(|w| &*w.id == "default/DaemonSet/cog-agents" && w.replicated));
 }
 
 #[test]
 fn list_of_pods_folds_into_replica_sets() {
     let model = parse_dir("k8s_ingress_test");
     assert!(model.diagnostics.is_empty(), "{:#?}", model.diagnostics);
-    let ids: Vec<&str> = model.workloads.iter().map(|w| w.id.as_str()).collect();
+    let ids: Vec<&str> = model.workloads.iter().map(|w| w.id.as_ref()).collect();
     assert_eq!(
         ids,
         [
@@ -303,7 +303,7 @@ fn a_typo_in_container_port_rejects_the_deployment() {
         model.diagnostics[0].location.field.as_deref(),
         Some("spec.template.spec.containers[0].ports[1].containerPort")
     );
-    let ids: Vec<&str> = model.workloads.iter().map(|w| w.id.as_str()).collect();
+    let ids: Vec<&str> = model.workloads.iter().map(|w| w.id.as_ref()).collect();
     assert_eq!(ids, ["helloworld/Deployment/new-pod"]);
 }
 

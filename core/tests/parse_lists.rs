@@ -9,7 +9,7 @@ fn parse_text(path: &str, text: &str) -> Model {
 }
 
 fn ids(model: &Model) -> Vec<&str> {
-    model.workloads.iter().map(|w| w.id.as_str()).collect()
+    model.workloads.iter().map(|w| w.id.as_ref()).collect()
 }
 
 #[test]
@@ -198,7 +198,7 @@ fn pods_of_one_replica_set_fold_into_it() {
     );
     let web = &model.workloads[2];
     assert_eq!(web.kind, WorkloadKind::ReplicaSet);
-    assert_eq!(web.name, "web-7d4b9c");
+    assert_eq!(&*web.name, "web-7d4b9c");
     assert!(web.replicated);
     assert_eq!(web.labels["app"], "web");
     assert_eq!(web.named_ports[0].name, "http", "the first pod represents the owner");
@@ -230,7 +230,7 @@ spec:
         &Options::default(),
     );
     let web = model.workloads.iter().find(|w| w.name.starts_with("web")).unwrap();
-    assert_eq!(web.id, "shop/ReplicaSet/web-7d4b9c");
+    assert_eq!(&*web.id, "shop/ReplicaSet/web-7d4b9c");
     assert_eq!(web.labels["from"], "replicaset");
     assert!(web.named_ports.is_empty());
     assert_eq!(&*web.origin.path, "rs.yaml");

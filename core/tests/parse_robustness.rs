@@ -55,7 +55,7 @@ fn syntax_error_between_good_documents() {
         pod("b")
     );
     let model = parse_text("stream.yaml", &text);
-    let names: Vec<&str> = model.workloads.iter().map(|w| w.name.as_str()).collect();
+    let names: Vec<&str> = model.workloads.iter().map(|w| &*w.name).collect();
     assert_eq!(names, ["a", "b"]);
     assert_eq!(found(&model), [("yaml-syntax", 9)]);
     let d = &model.diagnostics[0];
@@ -298,7 +298,7 @@ fn kind_and_api_version_mismatch_is_reported() {
 fn separators_with_content_comments_and_crlf() {
     let text = "--- # first\r\napiVersion: v1\r\nkind: Pod\r\nmetadata: {name: a}\r\n--- {apiVersion: v1, kind: Pod, metadata: {name: b}}\r\n...\r\n---\r\napiVersion: v1\r\nkind: Pod\r\nmetadata:\r\n  name: c\r\n  labels: {bad key: x}\r\n";
     let model = parse_text("crlf.yaml", text);
-    let names: Vec<&str> = model.workloads.iter().map(|w| w.name.as_str()).collect();
+    let names: Vec<&str> = model.workloads.iter().map(|w| &*w.name).collect();
     assert_eq!(names, ["a", "b"]);
     assert_eq!(model.workloads[1].origin.line, 5);
     assert_eq!(found(&model), [("invalid-label", 12)]);

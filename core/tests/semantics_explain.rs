@@ -217,8 +217,8 @@ fn check_agreement(name: &str, files: &[SourceFile]) -> usize {
             let ports = analysis.allowed(from, to);
             let ask = |protocol: Option<Protocol>, port: Option<u16>| {
                 let query = ExplainQuery {
-                    from: a.id.clone(),
-                    to: b.id.clone(),
+                    from: a.id.to_string(),
+                    to: b.id.to_string(),
                     protocol,
                     port,
                 };

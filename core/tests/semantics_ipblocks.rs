@@ -53,7 +53,7 @@ fn except_is_carved_out_ipv4() {
         .endpoints
         .iter()
         .filter(|e| e.is_external())
-        .map(|e| e.id.as_str())
+        .map(|e| e.id.as_ref())
         .collect();
     assert_eq!(
         ids,
@@ -76,7 +76,7 @@ fn except_is_carved_out_ipv6() {
         .endpoints
         .iter()
         .filter(|e| e.is_external())
-        .map(|e| e.id.as_str())
+        .map(|e| e.id.as_ref())
         .collect();
     assert_eq!(ids.len(), 2, "{ids:?}");
     assert_eq!(ids[1], "external:2001:db8::/32 except 2001:db8:1::/48");
@@ -129,7 +129,7 @@ fn several_excepts_and_both_families() {
         .endpoints
         .iter()
         .filter(|e| e.is_external())
-        .map(|e| e.id.as_str())
+        .map(|e| e.id.as_ref())
         .collect();
     assert_eq!(
         ids,
@@ -159,7 +159,7 @@ fn externals_are_cut_at_boundaries_and_merged_back() {
     // Each endpoint's cidrs are exactly the addresses of its id.
     for e in analysis.endpoints.iter().filter(|e| e.is_external()) {
         let set = common::external_set(e);
-        assert_eq!(netreach_core::analysis::external_id(&set), e.id);
+        assert_eq!(netreach_core::analysis::external_id(&set), *e.id);
     }
 }
 

@@ -83,7 +83,7 @@ fn pods_with_a_controller_owner_fold_into_it() {
     let analysis = analyze(&yaml);
     let ids: Vec<&str> = analysis.endpoints[..analysis.workload_count]
         .iter()
-        .map(|e| e.id.as_str())
+        .map(|e| e.id.as_ref())
         .collect();
     assert_eq!(ids, ["shop/Pod/client", "shop/Pod/stray", "shop/ReplicaSet/web-abc"]);
     // The folded owner stands for several pods: it has a self-pair.
@@ -115,7 +115,7 @@ spec:
     let analysis = analyze(&yaml);
     let ids: Vec<&str> = analysis.endpoints[..analysis.workload_count]
         .iter()
-        .map(|e| e.id.as_str())
+        .map(|e| e.id.as_ref())
         .collect();
     assert_eq!(ids, ["shop/Deployment/web"]);
 }

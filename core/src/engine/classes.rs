@@ -48,8 +48,10 @@ impl Classes {
         let mut namespace_labels: Vec<Labels> = model.namespaces.values().map(|ns| ns.labels.clone()).collect();
         // The parser registers every referenced namespace; this only guards hand-built models.
         for workload in &model.workloads {
-            if !model.namespaces.contains_key(&workload.namespace) && !namespaces.contains(&workload.namespace) {
-                namespaces.push(workload.namespace.clone());
+            if !model.namespaces.contains_key(&*workload.namespace)
+                && !namespaces.iter().any(|n| **n == *workload.namespace)
+            {
+                namespaces.push(workload.namespace.to_string());
                 namespace_labels.push(crate::model::implicit_namespace_labels(&workload.namespace));
             }
         }
@@ -59,7 +61,7 @@ impl Classes {
         let mut classes: Vec<Class> = Vec::new();
         let mut of_workload = Vec::with_capacity(model.workloads.len());
         for (w, workload) in model.workloads.iter().enumerate() {
-            let namespace = namespace_ids[&workload.namespace];
+            let namespace = namespace_ids[&*workload.namespace];
             let key = (
                 namespace,
                 Arc::as_ptr(&workload.labels),

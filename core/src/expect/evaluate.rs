@@ -111,8 +111,8 @@ impl Cx<'_> {
                 .map(|(protocol, ranges)| (protocol, ranges.ranges()[0].0))
         });
         let query = ExplainQuery {
-            from: self.analysis.endpoints[from.endpoint()].id.clone(),
-            to: self.analysis.endpoints[to.endpoint()].id.clone(),
+            from: self.analysis.endpoints[from.endpoint()].id.to_string(),
+            to: self.analysis.endpoints[to.endpoint()].id.to_string(),
             protocol: Some(first.map_or(Protocol::Tcp, |(p, _)| p)),
             port: first.map(|(_, port)| port),
         };
@@ -402,7 +402,7 @@ impl Cx<'_> {
             out.push(|| Violation {
                 from: None,
                 to: None,
-                endpoint: Some(endpoint.id.clone()),
+                endpoint: Some(endpoint.id.to_string()),
                 allowed: None,
                 missing: None,
                 unexpected: None,

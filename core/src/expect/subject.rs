@@ -158,7 +158,7 @@ impl End {
     /// The endpoint id, or `external:<the covered addresses>`.
     pub fn id(&self, analysis: &Analysis) -> String {
         match self {
-            End::Workload(i) => analysis.endpoints[*i].id.clone(),
+            End::Workload(i) => analysis.endpoints[*i].id.to_string(),
             End::External { set, .. } => external_id(set),
         }
     }

@@ -237,7 +237,7 @@ impl<'a> Context<'a> {
         severity: Severity,
         summary: &'static str,
     ) -> bool {
-        let namespace = self.model.workloads[workload].namespace.as_str();
+        let namespace = &*self.model.workloads[workload].namespace;
         let group = self.workload_groups.entry((code, namespace)).or_insert(WorkloadGroup {
             listed: 0,
             omitted: 0,

@@ -103,16 +103,16 @@ impl<'o> Assembler<'o> {
         let referenced = model
             .workloads
             .iter()
-            .map(|w| &w.namespace)
-            .chain(model.policies.iter().map(|p| &p.namespace))
-            .chain(model.services.iter().map(|s| &s.namespace));
+            .map(|w| &*w.namespace)
+            .chain(model.policies.iter().map(|p| p.namespace.as_str()))
+            .chain(model.services.iter().map(|s| s.namespace.as_str()));
         let mut implicit: BTreeMap<String, model::Namespace> = BTreeMap::new();
         for name in referenced {
             if !model.namespaces.contains_key(name) && !implicit.contains_key(name) {
                 implicit.insert(
-                    name.clone(),
+                    name.to_string(),
                     model::Namespace {
-                        name: name.clone(),
+                        name: name.to_string(),
                         labels: model::implicit_namespace_labels(name),
                         origin: None,
                     },

@@ -31,7 +31,7 @@
 //! use netreach_core::{parse::parse, Options, SourceFile};
 //! let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: shop, labels: {app: web}}\n";
 //! let model = parse(&[SourceFile::new("pod.yaml", yaml)], &Options::default());
-//! assert_eq!(model.workloads[0].id, "shop/Pod/web");
+//! assert_eq!(&*model.workloads[0].id, "shop/Pod/web");
 //! assert!(model.namespaces.contains_key("shop"));
 //! ```
 

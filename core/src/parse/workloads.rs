@@ -344,10 +344,10 @@ pub(crate) fn fold(raws: Vec<RawWorkload>) -> Vec<Workload> {
         .filter_map(|(id, (i, kind, name, replicated))| {
             let w = slots[i].take()?;
             Some(Workload {
-                id,
-                namespace: w.namespace,
+                id: id.into(),
+                namespace: w.namespace.into(),
                 kind,
-                name,
+                name: name.into(),
                 labels: w.labels,
                 named_ports: w.named_ports,
                 host_network: w.host_network,

@@ -502,7 +502,7 @@ fn change_groups<'a>(
 /// Newly allowed ports, grouped by destination.
 pub(crate) fn exposure_groups<'a>(report: &'a Report, diff: &'a Diff) -> Vec<Group<'a>> {
     let workloads = &report.analysis.endpoints[..report.analysis.workload_count];
-    let universe = Universe::new(workloads.iter().map(|e| e.id.as_str()));
+    let universe = Universe::new(workloads.iter().map(|e| &*e.id));
     change_groups(diff, &universe, |c| c.is_exposure().then_some(&c.added))
 }
 
@@ -513,7 +513,7 @@ pub(crate) fn breakage_groups<'a>(report: &'a Report, diff: &'a Diff) -> Vec<Gro
     let workloads = &report.analysis.endpoints[..report.analysis.workload_count];
     let base_ids = workloads
         .iter()
-        .map(|e| e.id.as_str())
+        .map(|e| &*e.id)
         .filter(|id| !added.contains(id))
         .chain(diff.removed_endpoints.iter().map(String::as_str));
     let universe = Universe::new(base_ids);
@@ -524,7 +524,7 @@ pub(crate) fn breakage_groups<'a>(report: &'a Report, diff: &'a Diff) -> Vec<Gro
 pub(crate) fn reach_groups(report: &Report) -> Vec<Group<'_>> {
     let analysis = &report.analysis;
     let workloads = &analysis.endpoints[..analysis.workload_count];
-    let universe = Universe::new(workloads.iter().map(|e| e.id.as_str()));
+    let universe = Universe::new(workloads.iter().map(|e| &*e.id));
     let statuses = Statuses::new(None);
     let mut into: Vec<Vec<usize>> = vec![Vec::new(); analysis.endpoints.len()];
     for (i, c) in analysis.connections.iter().enumerate() {

@@ -275,8 +275,8 @@ fn change_results(report: &Report, changes: &[Change], exposure: bool) -> Vec<Pe
             let object = match (&endpoint.kind, &endpoint.namespace, &endpoint.name) {
                 (Some(kind), Some(namespace), Some(name)) => Some(ObjectRef {
                     kind: (*kind).to_string(),
-                    namespace: namespace.clone(),
-                    name: name.clone(),
+                    namespace: namespace.to_string(),
+                    name: name.to_string(),
                 }),
                 _ => None,
             };

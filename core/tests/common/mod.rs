@@ -59,7 +59,7 @@ pub fn ids(analysis: &Analysis) -> String {
     analysis
         .endpoints
         .iter()
-        .map(|e| e.id.as_str())
+        .map(|e| e.id.as_ref())
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -264,10 +264,10 @@ pub fn hostile_report() -> Report {
     use netreach_core::Origin;
 
     let workload = |ns: &str, name: &str| Workload {
-        id: format!("{ns}/Deployment/{name}"),
-        namespace: ns.to_string(),
+        id: format!("{ns}/Deployment/{name}").into(),
+        namespace: ns.into(),
         kind: WorkloadKind::Deployment,
-        name: name.to_string(),
+        name: name.into(),
         labels: std::sync::Arc::new([("app".to_string(), HOSTILE.to_string())].into_iter().collect()),
         named_ports: Vec::new().into(),
         host_network: false,
