@@ -106,7 +106,7 @@ impl<'a> Locator<'a> {
         let text = &self.files[file].text;
         let starts = self.line_starts[file].get_or_init(|| {
             std::iter::once(0)
-                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
                 .collect()
         });
         let Some(&begin) = starts.get(origin.line - 1) else {

@@ -81,7 +81,7 @@ pub(crate) fn split_yaml(text: &str) -> Vec<Document<'_>> {
     // Chunks as (start, end, first line, explicit).
     let mut chunks: Vec<(usize, usize, usize, bool)> = Vec::new();
     for offset in marker_candidates(text) {
-        line_no += text[counted..offset].matches('\n').count();
+        line_no += count_lines(&text[counted..offset]);
         counted = offset;
         let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1);
         let line = &text[offset..line_end];
@@ -119,11 +119,16 @@ pub(crate) fn split_yaml(text: &str) -> Vec<Document<'_>> {
     docs
 }
 
+/// How many line breaks `text` holds.
+pub(crate) fn count_lines(text: &str) -> usize {
+    memchr::memchr_iter(b'\n', text.as_bytes()).count()
+}
+
 /// Offsets of the lines that start with `---` or `...`, in order.
 fn marker_candidates(text: &str) -> Vec<usize> {
     let mut offsets: Vec<usize> = ["\n---", "\n..."]
         .iter()
-        .flat_map(|pattern| text.match_indices(pattern).map(|(i, _)| i + 1))
+        .flat_map(|pattern| memchr::memmem::find_iter(text.as_bytes(), pattern).map(|i| i + 1))
         .collect();
     if text.starts_with("---") || text.starts_with("...") {
         offsets.push(0);
@@ -182,7 +187,7 @@ fn first_content_offset(text: &str) -> Option<usize> {
 }
 
 fn content_line(text: &str, first_line: usize) -> usize {
-    first_content_offset(text).map_or(first_line, |offset| first_line + text[..offset].matches('\n').count())
+    first_content_offset(text).map_or(first_line, |offset| first_line + count_lines(&text[..offset]))
 }
 
 #[cfg(test)]

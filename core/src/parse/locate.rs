@@ -37,7 +37,7 @@ pub(crate) fn find_offset(text: &str, field: &str) -> Option<usize> {
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
-    text.get(..offset).unwrap_or(text).matches('\n').count()
+    super::documents::count_lines(text.get(..offset).unwrap_or(text))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

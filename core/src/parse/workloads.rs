@@ -138,8 +138,9 @@ fn template_fields(kind: WorkloadKind) -> (&'static str, &'static str) {
 #[derive(Debug, Clone)]
 pub(crate) struct RawWorkload {
     pub kind: WorkloadKind,
-    pub namespace: String,
-    pub name: String,
+    /// Shared with the endpoint this becomes (and with both sides of a diff).
+    pub namespace: Arc<str>,
+    pub name: Arc<str>,
     /// Shared: a document read once for both sides of a diff yields one allocation.
     labels: Arc<Labels>,
     named_ports: Arc<[NamedPort]>,
@@ -277,8 +278,8 @@ pub(crate) fn build(
         .map(|r| (r.kind, r.name));
     Some(RawWorkload {
         kind,
-        namespace: namespace.to_string(),
-        name: name.to_string(),
+        namespace: namespace.into(),
+        name: name.into(),
         labels: labels.into(),
         named_ports: named_ports.into(),
         host_network,
@@ -296,15 +297,20 @@ enum Root<'a> {
 
 /// Folds workloads into their controllers and returns endpoints sorted by id.
 pub(crate) fn fold(raws: Vec<RawWorkload>) -> Vec<Workload> {
-    // id → (representative, kind, name, replicated); the first member in input order
-    // represents an absent owner.
-    let mut groups: BTreeMap<String, (usize, WorkloadKind, String, bool)> = BTreeMap::new();
+    // Per workload: (id, member index, representative, kind, name, replicated). The first
+    // member in input order represents an absent owner.
+    let mut members: Vec<(String, usize, usize, WorkloadKind, Arc<str>, bool)> = Vec::with_capacity(raws.len());
     {
-        let index: HashMap<(WorkloadKind, &str, &str), usize> = raws
-            .iter()
-            .enumerate()
-            .map(|(i, w)| ((w.kind, w.namespace.as_str(), w.name.as_str()), i))
-            .collect();
+        // Most inputs are manifests, where nothing has an owner and nothing folds.
+        let owned = raws.iter().any(|w| w.owner.is_some());
+        let index: HashMap<(WorkloadKind, &str, &str), usize> = if owned {
+            raws.iter()
+                .enumerate()
+                .map(|(i, w)| ((w.kind, &*w.namespace, &*w.name), i))
+                .collect()
+        } else {
+            HashMap::default()
+        };
         let root_of = |start: usize| -> Root<'_> {
             let mut current = start;
             // Each step moves to another object; more steps than objects means a cycle.
@@ -314,7 +320,7 @@ pub(crate) fn fold(raws: Vec<RawWorkload>) -> Vec<Workload> {
                 let Some(owner_kind) = WorkloadKind::parse(kind) else {
                     break;
                 };
-                match index.get(&(owner_kind, w.namespace.as_str(), name.as_str())) {
+                match index.get(&(owner_kind, &*w.namespace, name.as_str())) {
                     Some(&next) if next != current => current = next,
                     None if w.kind == WorkloadKind::Pod => return Root::Absent(owner_kind, name),
                     _ => break,
@@ -324,30 +330,26 @@ pub(crate) fn fold(raws: Vec<RawWorkload>) -> Vec<Workload> {
         };
         for (i, w) in raws.iter().enumerate() {
             let (kind, name, representative, replicated) = match root_of(i) {
-                Root::Present(j) => (
-                    raws[j].kind,
-                    raws[j].name.as_str(),
-                    j,
-                    raws[j].kind != WorkloadKind::Pod,
-                ),
-                Root::Absent(kind, name) => (kind, name, i, true),
+                Root::Present(j) => (raws[j].kind, raws[j].name.clone(), j, raws[j].kind != WorkloadKind::Pod),
+                Root::Absent(kind, name) => (kind, Arc::from(name), i, true),
             };
             let id = format!("{}/{}/{}", w.namespace, kind.as_str(), name);
-            groups
-                .entry(id)
-                .or_insert_with(|| (representative, kind, name.to_string(), replicated));
+            members.push((id, i, representative, kind, name, replicated));
         }
     }
+    // By id, then input order: the first of each id stands for the group.
+    members.sort_unstable_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    members.dedup_by(|later, first| later.0 == first.0);
     let mut slots: Vec<Option<RawWorkload>> = raws.into_iter().map(Some).collect();
-    groups
+    members
         .into_iter()
-        .filter_map(|(id, (i, kind, name, replicated))| {
+        .filter_map(|(id, _, i, kind, name, replicated)| {
             let w = slots[i].take()?;
             Some(Workload {
                 id: id.into(),
-                namespace: w.namespace.into(),
+                namespace: w.namespace,
                 kind,
-                name: name.into(),
+                name,
                 labels: w.labels,
                 named_ports: w.named_ports,
                 host_network: w.host_network,
