@@ -4,6 +4,8 @@
 //! a cache, since many rules repeat the same selectors). Each class gets the list of rules
 //! that apply to it per direction, or `None` when no policy isolates it in that direction.
 
+use std::sync::Arc;
+
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::model::{
@@ -15,7 +17,7 @@ use crate::selector::{Requirement, Selector};
 use super::atoms::Atoms;
 use super::bitset::BitSet;
 use super::classes::{Class, Classes};
-use super::per_class::{PerClass, PerClassBuilder};
+use super::flat_lists::{FlatLists, FlatListsBuilder};
 
 /// A rule's ports: the numeric part, plus names resolved per destination.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,10 +67,11 @@ impl RulePorts {
     }
 }
 
-/// Peers of a rule as sets.
+/// Peers of a rule as sets. Most rules name one peer: their class set is the selector's
+/// cached set itself, shared rather than copied.
 #[derive(Debug, Clone)]
 pub struct PeerSets {
-    pub classes: BitSet,
+    pub classes: Arc<BitSet>,
     pub atoms: BitSet,
 }
 
@@ -100,20 +103,20 @@ pub struct Compiled {
     pub rules: Vec<CompiledRule>,
     /// Per class: NetworkPolicy rules in effect for ingress (`get` is `None` if no policy
     /// isolates the class).
-    pub ingress: PerClass,
-    pub egress: PerClass,
+    pub ingress: FlatLists,
+    pub egress: FlatLists,
     /// Policies selecting each class per direction (for explain and lint).
-    pub ingress_policies: PerClass,
-    pub egress_policies: PerClass,
+    pub ingress_policies: FlatLists,
+    pub egress_policies: FlatLists,
     pub admin_rules: Vec<CompiledAdminRule>,
     /// Per class: ANP rules in evaluation order, then (separately) BANP rules.
-    pub admin_ingress: PerClass,
-    pub admin_egress: PerClass,
-    pub baseline_ingress: PerClass,
-    pub baseline_egress: PerClass,
+    pub admin_ingress: FlatLists,
+    pub admin_egress: FlatLists,
+    pub baseline_ingress: FlatLists,
+    pub baseline_egress: FlatLists,
     pub has_admin: bool,
     /// Classes selected by each policy (`Model::policies` order).
-    pub policy_selects: Vec<BitSet>,
+    pub policy_selects: Vec<Arc<BitSet>>,
 }
 
 static EVERYTHING: Selector = Selector::EVERYTHING;
@@ -129,8 +132,11 @@ pub struct Matcher<'a> {
     index: Option<LabelIndex<'a>>,
     /// Per namespace selector: which namespaces it matches, and how many classes they hold.
     scopes: HashMap<Option<&'a Selector>, Scope>,
-    cache: HashMap<(Option<usize>, Option<&'a Selector>, &'a Selector), BitSet>,
+    cache: HashMap<Question<'a>, Arc<BitSet>>,
 }
+
+/// Which pods: in a namespace, or in the namespaces a selector matches; with these labels.
+type Question<'a> = (Option<usize>, Option<&'a Selector>, &'a Selector);
 
 /// The namespaces a namespace selector matches.
 struct Scope {
@@ -138,7 +144,7 @@ struct Scope {
     /// How many classes those namespaces hold.
     classes: usize,
     /// Their classes that pod selectors can match (not host-network).
-    everyone: BitSet,
+    everyone: Arc<BitSet>,
 }
 
 impl Scope {
@@ -158,48 +164,56 @@ impl Scope {
         Scope {
             namespaces,
             classes: count,
-            everyone,
+            everyone: Arc::new(everyone),
         }
     }
 }
 
 /// Non-host-network classes (ascending) per label key, and per value of that key.
-#[derive(Default)]
 struct LabelIndex<'a> {
-    keys: HashMap<&'a str, KeyIndex<'a>>,
-}
-
-#[derive(Default)]
-struct KeyIndex<'a> {
-    classes: Vec<usize>,
-    values: HashMap<&'a str, Vec<usize>>,
+    /// Label key → its id.
+    keys: HashMap<&'a str, usize>,
+    /// (key id, value) → the label's id.
+    labels: HashMap<(usize, &'a str), usize>,
+    by_key: FlatLists,
+    by_label: FlatLists,
 }
 
 impl<'a> LabelIndex<'a> {
     fn build(classes: &'a Classes) -> Self {
-        let mut index = LabelIndex::default();
+        let mut keys: HashMap<&str, usize> = HashMap::default();
+        let mut labels: HashMap<(usize, &str), usize> = HashMap::default();
+        let (mut by_key, mut by_label) = (FlatListsBuilder::default(), FlatListsBuilder::default());
         for (c, class) in classes.classes.iter().enumerate() {
             if class.host_network {
                 continue; // pod selectors never match host-network pods
             }
             for (key, value) in class.labels.iter() {
-                let by_key = index.keys.entry(key).or_default();
-                by_key.classes.push(c);
-                by_key.values.entry(value).or_default().push(c);
+                let next = keys.len();
+                let key = *keys.entry(key).or_insert(next);
+                let next = labels.len();
+                let label = *labels.entry((key, value)).or_insert(next);
+                by_key.push(key, c);
+                by_label.push(label, c);
             }
         }
-        index
+        LabelIndex {
+            by_key: by_key.build(keys.len()),
+            by_label: by_label.build(labels.len()),
+            keys,
+            labels,
+        }
     }
 
     fn with_key(&self, key: &str) -> &[usize] {
-        self.keys.get(key).map_or(&[], |k| k.classes.as_slice())
+        self.keys.get(key).map_or(&[], |&k| self.by_key.list(k))
     }
 
     fn with_label(&self, key: &str, value: &str) -> &[usize] {
         self.keys
             .get(key)
-            .and_then(|k| k.values.get(value))
-            .map_or(&[], Vec::as_slice)
+            .and_then(|&k| self.labels.get(&(k, value)))
+            .map_or(&[], |&l| self.by_label.list(l))
     }
 
     /// The requirement of `pods` that admits the fewest classes (`In` or `Exists`: the others
@@ -250,7 +264,7 @@ impl<'a> Matcher<'a> {
 
     /// Non-host-network classes in namespace `own` (or in namespaces matching `ns_selector`)
     /// whose pod labels match `pods`.
-    pub fn pods(&mut self, own: Option<usize>, ns_selector: Option<&'a Selector>, pods: &'a Selector) -> &BitSet {
+    pub fn pods(&mut self, own: Option<usize>, ns_selector: Option<&'a Selector>, pods: &'a Selector) -> &Arc<BitSet> {
         let key = (own, ns_selector, pods);
         if self.cache.contains_key(&key) {
             return &self.cache[&key];
@@ -300,12 +314,20 @@ impl<'a> Matcher<'a> {
                 .flat_map(|n| self.by_namespace[n].iter().copied())
                 .for_each(&mut admit),
         }
-        self.cache.entry(key).or_insert(bits)
+        self.cache.entry(key).or_insert(Arc::new(bits))
     }
 }
 
 fn namespace_of(classes: &Classes, name: &str) -> Option<usize> {
     classes.namespace_index(name)
+}
+
+/// Adds a peer's classes to a rule's, sharing the set while the rule has only one.
+fn add_classes(classes: &mut Option<Arc<BitSet>>, peer: &Arc<BitSet>) {
+    match classes {
+        None => *classes = Some(peer.clone()),
+        Some(classes) => Arc::make_mut(classes).union_with(peer),
+    }
 }
 
 fn np_peer_sets<'a>(
@@ -317,14 +339,12 @@ fn np_peer_sets<'a>(
 ) -> PeerSets {
     let Some(peers) = peers else {
         return PeerSets {
-            classes: BitSet::full(n),
+            classes: Arc::new(BitSet::full(n)),
             atoms: BitSet::full(atoms.len()),
         };
     };
-    let mut sets = PeerSets {
-        classes: BitSet::new(n),
-        atoms: BitSet::new(atoms.len()),
-    };
+    let mut classes = None;
+    let mut atom_set = BitSet::new(atoms.len());
     for peer in peers {
         match peer {
             Peer::Pods { namespaces, pods } => {
@@ -332,36 +352,40 @@ fn np_peer_sets<'a>(
                     NamespaceScope::Own(_) => {
                         // A policy in an unknown namespace selects nothing there.
                         if let Some(ns) = policy_ns {
-                            sets.classes.union_with(matcher.pods(Some(ns), None, pods));
+                            add_classes(&mut classes, matcher.pods(Some(ns), None, pods));
                         }
                     }
-                    NamespaceScope::Matching(sel) => sets.classes.union_with(matcher.pods(None, Some(sel), pods)),
+                    NamespaceScope::Matching(sel) => add_classes(&mut classes, matcher.pods(None, Some(sel), pods)),
                 }
             }
-            Peer::IpBlock { set, .. } => sets.atoms.union_with(&atoms.of_set(set)),
+            Peer::IpBlock { set, .. } => atom_set.union_with(&atoms.of_set(set)),
         }
     }
-    sets
+    PeerSets {
+        classes: classes.unwrap_or_else(|| Arc::new(BitSet::new(n))),
+        atoms: atom_set,
+    }
 }
 
 fn admin_peer_sets<'a>(peers: &'a [AdminPeer], matcher: &mut Matcher<'a>, atoms: &Atoms, n: usize) -> PeerSets {
-    let mut sets = PeerSets {
-        classes: BitSet::new(n),
-        atoms: BitSet::new(atoms.len()),
-    };
+    let mut classes = None;
+    let mut atom_set = BitSet::new(atoms.len());
     for peer in peers {
         match peer {
-            AdminPeer::Namespaces(sel) => sets.classes.union_with(matcher.pods(None, Some(sel), &EVERYTHING)),
+            AdminPeer::Namespaces(sel) => add_classes(&mut classes, matcher.pods(None, Some(sel), &EVERYTHING)),
             AdminPeer::Pods { namespaces, pods } => {
-                sets.classes.union_with(matcher.pods(None, Some(namespaces), pods));
+                add_classes(&mut classes, matcher.pods(None, Some(namespaces), pods));
             }
-            AdminPeer::Networks(set) => sets.atoms.union_with(&atoms.of_set(set)),
+            AdminPeer::Networks(set) => atom_set.union_with(&atoms.of_set(set)),
         }
     }
-    sets
+    PeerSets {
+        classes: classes.unwrap_or_else(|| Arc::new(BitSet::new(n))),
+        atoms: atom_set,
+    }
 }
 
-fn admin_subject<'a>(subject: &'a AdminSubject, matcher: &mut Matcher<'a>) -> BitSet {
+fn admin_subject<'a>(subject: &'a AdminSubject, matcher: &mut Matcher<'a>) -> Arc<BitSet> {
     match subject {
         AdminSubject::Namespaces(sel) => matcher.pods(None, Some(sel), &EVERYTHING).clone(),
         AdminSubject::Pods { namespaces, pods } => matcher.pods(None, Some(namespaces), pods).clone(),
@@ -372,7 +396,7 @@ fn admin_subject<'a>(subject: &'a AdminSubject, matcher: &mut Matcher<'a>) -> Bi
 pub fn compile<'a>(model: &'a Model, classes: &'a Classes, atoms: &Atoms) -> Compiled {
     let n = classes.len();
     let mut matcher = Matcher::new(classes);
-    let lists = || PerClassBuilder::new(n);
+    let lists = FlatListsBuilder::default;
     let (mut ingress, mut egress, mut ingress_policies, mut egress_policies) = (lists(), lists(), lists(), lists());
     let mut rules_compiled = Vec::new();
     let mut policy_selects = Vec::with_capacity(model.policies.len());
@@ -380,7 +404,7 @@ pub fn compile<'a>(model: &'a Model, classes: &'a Classes, atoms: &Atoms) -> Com
         let ns = namespace_of(classes, &policy.namespace);
         let selected = match ns {
             Some(ns) => matcher.pods(Some(ns), None, &policy.pod_selector).clone(),
-            None => BitSet::new(n),
+            None => Arc::new(BitSet::new(n)),
         };
         for direction in [Direction::Ingress, Direction::Egress] {
             let Some(rules) = policy.rules(direction) else { continue };
@@ -446,15 +470,15 @@ pub fn compile<'a>(model: &'a Model, classes: &'a Classes, atoms: &Atoms) -> Com
     }
     Compiled {
         rules: rules_compiled,
-        ingress: ingress.build(),
-        egress: egress.build(),
-        ingress_policies: ingress_policies.build(),
-        egress_policies: egress_policies.build(),
+        ingress: ingress.build(n),
+        egress: egress.build(n),
+        ingress_policies: ingress_policies.build(n),
+        egress_policies: egress_policies.build(n),
         admin_rules,
-        admin_ingress: admin_ingress.build(),
-        admin_egress: admin_egress.build(),
-        baseline_ingress: baseline_ingress.build(),
-        baseline_egress: baseline_egress.build(),
+        admin_ingress: admin_ingress.build(n),
+        admin_egress: admin_egress.build(n),
+        baseline_ingress: baseline_ingress.build(n),
+        baseline_egress: baseline_egress.build(n),
         has_admin: !model.admin_policies.is_empty() || model.baseline_policy.is_some(),
         policy_selects,
     }

@@ -12,7 +12,7 @@ pub mod bitset;
 pub mod classes;
 pub mod compile;
 pub mod evaluate;
-pub mod per_class;
+pub mod flat_lists;
 pub mod port_sets;
 
 use rustc_hash::FxHashMap as HashMap;
