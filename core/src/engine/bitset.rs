@@ -67,7 +67,7 @@ impl BitSet {
         Self::bits(self.words.iter().zip(&other.words).map(|(a, b)| a & b))
     }
 
-    fn bits(words: impl Iterator<Item = u64>) -> impl Iterator<Item = usize> {
+    pub(crate) fn bits(words: impl Iterator<Item = u64>) -> impl Iterator<Item = usize> {
         words.enumerate().flat_map(|(wi, word)| {
             let mut w = word;
             std::iter::from_fn(move || {
@@ -82,9 +82,72 @@ impl BitSet {
     }
 }
 
+/// `rows` bit sets of `len` bits each, in one allocation: a square relation over classes
+/// is one block of memory instead of one allocation per class.
+#[derive(Debug, Clone)]
+pub struct BitMatrix {
+    words: Vec<u64>,
+    stride: usize,
+}
+
+impl BitMatrix {
+    pub fn new(rows: usize, len: usize) -> Self {
+        let stride = len.div_ceil(64);
+        BitMatrix {
+            words: vec![0; rows * stride],
+            stride,
+        }
+    }
+
+    fn row(&self, row: usize) -> &[u64] {
+        &self.words[row * self.stride..(row + 1) * self.stride]
+    }
+
+    pub fn insert(&mut self, row: usize, i: usize) {
+        self.words[row * self.stride + i / 64] |= 1 << (i % 64);
+    }
+
+    /// Adds `other` (of the matrix's width) to a row.
+    pub fn union_row_with(&mut self, row: usize, other: &BitSet) {
+        let stride = self.stride;
+        for (a, b) in self.words[row * stride..(row + 1) * stride]
+            .iter_mut()
+            .zip(&other.words)
+        {
+            *a |= b;
+        }
+    }
+
+    /// Indices set in a row, ascending.
+    pub fn iter_row(&self, row: usize) -> impl Iterator<Item = usize> + '_ {
+        BitSet::bits(self.row(row).iter().copied())
+    }
+
+    /// Indices set in both a row and `other`, ascending.
+    pub fn iter_row_and<'a>(&'a self, row: usize, other: &'a BitSet) -> impl Iterator<Item = usize> + 'a {
+        BitSet::bits(self.row(row).iter().zip(&other.words).map(|(a, b)| a & b))
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::BitSet;
+    use super::{BitMatrix, BitSet};
+
+    #[test]
+    fn matrix_rows_are_independent_sets() {
+        let mut m = BitMatrix::new(3, 130);
+        m.insert(0, 129);
+        m.insert(1, 0);
+        m.insert(1, 64);
+        let mut other = BitSet::new(130);
+        other.insert(64);
+        other.insert(7);
+        m.union_row_with(2, &other);
+        assert_eq!(m.iter_row(0).collect::<Vec<_>>(), vec![129]);
+        assert_eq!(m.iter_row(1).collect::<Vec<_>>(), vec![0, 64]);
+        assert_eq!(m.iter_row(2).collect::<Vec<_>>(), vec![7, 64]);
+        assert_eq!(m.iter_row_and(1, &other).collect::<Vec<_>>(), vec![64]);
+    }
 
     #[test]
     fn insert_iterate_and_combine() {

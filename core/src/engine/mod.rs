@@ -21,7 +21,7 @@ use crate::ipset::IpSet;
 use crate::model::{AdminPeer, Direction, Model, Peer};
 
 use atoms::Atoms;
-use bitset::BitSet;
+use bitset::{BitMatrix, BitSet};
 use classes::{Class, Classes};
 use compile::Compiled;
 use evaluate::{Evaluator, NoTrace, PeerRef};
@@ -179,17 +179,16 @@ fn policy_class_pairs(
     let resolve = |r: usize, dest: usize, port_sets: &mut PortSets| -> u32 {
         rule_ports.opened(compiled, r, Some(&classes[dest]), port_sets)
     };
+    // Row d: the classes whose egress lets them send to d.
     let mut open_egress = BitSet::new(n);
-    let mut egress_to: Vec<BitSet> = vec![BitSet::new(n); n];
+    let mut egress_to = BitMatrix::new(n, n);
     for s in 0..n {
         match egress_rules(s) {
             Some(rules) => {
-                let mut reach_s = BitSet::new(n);
                 for &r in rules {
-                    reach_s.union_with(&compiled.rules[r].peers.classes);
-                }
-                for d in reach_s.iter() {
-                    egress_to[d].insert(s);
+                    for d in compiled.rules[r].peers.classes.iter() {
+                        egress_to.insert(d, s);
+                    }
                 }
             }
             None => open_egress.insert(s),
@@ -211,17 +210,17 @@ fn policy_class_pairs(
     let mut pairs = Vec::new();
     let mut inbound = vec![PortSets::NONE; n];
     let mut admitted: Vec<usize> = Vec::new();
-    for (d, senders) in egress_to.iter_mut().enumerate() {
-        senders.union_with(&open_egress);
+    for d in 0..n {
+        egress_to.union_row_with(d, &open_egress);
         match ingress_rules(d) {
-            None => admitted.extend(senders.iter().inspect(|&s| inbound[s] = PortSets::ALL)),
+            None => admitted.extend(egress_to.iter_row(d).inspect(|&s| inbound[s] = PortSets::ALL)),
             Some(rules) => {
                 for &r in rules {
                     let opened = resolve(r, d, port_sets);
                     if opened == PortSets::NONE {
                         continue;
                     }
-                    for s in compiled.rules[r].peers.classes.iter_and(senders) {
+                    for s in egress_to.iter_row_and(d, &compiled.rules[r].peers.classes) {
                         if inbound[s] == PortSets::NONE {
                             admitted.push(s);
                         }
