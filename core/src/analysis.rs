@@ -199,10 +199,9 @@ pub fn analyze(model: &Model, extra_cuts: &[IpSet]) -> Analysis {
         });
     }
     let mut connections = Vec::new();
-    let classes = &reach.classes.classes;
     for &(s, d, ports) in &reach.pairs {
-        for &ws in &classes[s as usize].members {
-            for &wd in &classes[d as usize].members {
+        for &ws in reach.classes.members(s as usize) {
+            for &wd in reach.classes.members(d as usize) {
                 if ws == wd && !model.workloads[ws].replicated {
                     continue; // a bare Pod talking to itself is loopback
                 }
@@ -216,7 +215,7 @@ pub fn analyze(model: &Model, extra_cuts: &[IpSet]) -> Analysis {
     }
     let ext = |g: u32| workload_count as u32 + g;
     for &(g, d, ports) in &reach.ext_in {
-        for &wd in &classes[d as usize].members {
+        for &wd in reach.classes.members(d as usize) {
             connections.push(Connection {
                 from: ext(g),
                 to: position[wd],
@@ -225,7 +224,7 @@ pub fn analyze(model: &Model, extra_cuts: &[IpSet]) -> Analysis {
         }
     }
     for &(s, g, ports) in &reach.ext_out {
-        for &ws in &classes[s as usize].members {
+        for &ws in reach.classes.members(s as usize) {
             connections.push(Connection {
                 from: position[ws],
                 to: ext(g),

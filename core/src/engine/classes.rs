@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap as HashMap;
 
+use super::flat_lists::{FlatLists, FlatListsBuilder};
 use crate::model::{Labels, Model, NamedPort};
 
 /// Workloads that every policy treats alike.
@@ -24,8 +25,6 @@ pub struct Class {
     pub labels: Arc<Labels>,
     pub named_ports: Arc<[NamedPort]>,
     pub host_network: bool,
-    /// Indices into `Model::workloads`, ascending.
-    pub members: Vec<usize>,
 }
 
 /// The model's workloads grouped into classes, plus the namespace index they refer to.
@@ -38,6 +37,8 @@ pub struct Classes {
     pub classes: Vec<Class>,
     /// Class of each workload, parallel to `Model::workloads`.
     pub of_workload: Vec<usize>,
+    /// Each class's workloads (indices into `Model::workloads`), ascending.
+    members: FlatLists,
     /// Index of each namespace name in `namespaces`.
     namespace_ids: HashMap<String, usize>,
 }
@@ -60,8 +61,15 @@ impl Classes {
         let mut by_key: HashMap<(usize, *const Labels, *const [NamedPort], bool), usize> = HashMap::default();
         let mut classes: Vec<Class> = Vec::new();
         let mut of_workload = Vec::with_capacity(model.workloads.len());
+        let mut members = FlatListsBuilder::default();
+        // Workloads come sorted by id, so namespace after namespace.
+        let mut last: Option<(&str, usize)> = None;
         for (w, workload) in model.workloads.iter().enumerate() {
-            let namespace = namespace_ids[&*workload.namespace];
+            let namespace = match last {
+                Some((name, id)) if name == &*workload.namespace => id,
+                _ => namespace_ids[&*workload.namespace],
+            };
+            last = Some((&workload.namespace, namespace));
             let key = (
                 namespace,
                 Arc::as_ptr(&workload.labels),
@@ -74,20 +82,25 @@ impl Classes {
                     labels: workload.labels.clone(),
                     named_ports: workload.named_ports.clone(),
                     host_network: workload.host_network,
-                    members: Vec::new(),
                 });
                 classes.len() - 1
             });
-            classes[class].members.push(w);
+            members.push(class, w);
             of_workload.push(class);
         }
         Classes {
             namespaces,
             namespace_labels,
+            members: members.build(classes.len()),
             classes,
             of_workload,
             namespace_ids,
         }
+    }
+
+    /// The workloads of class `c` (indices into `Model::workloads`), ascending.
+    pub fn members(&self, c: usize) -> &[usize] {
+        self.members.list(c)
     }
 
     pub fn len(&self) -> usize {

@@ -143,9 +143,9 @@ impl<'a> Context<'a> {
             .map(|(i, n)| (n.as_str(), i))
             .collect();
         let mut workloads_per_namespace = vec![0; classes.namespaces.len()];
-        for class in &classes.classes {
+        for (c, class) in classes.classes.iter().enumerate() {
             if !class.host_network {
-                workloads_per_namespace[class.namespace] += class.members.len();
+                workloads_per_namespace[class.namespace] += classes.members(c).len();
             }
         }
         let mut rule_ids = vec![[Vec::new(), Vec::new()]; model.policies.len()];

@@ -28,7 +28,7 @@ pub(crate) fn check(cx: &mut Context) {
     }
     let mut selected_in_namespace = vec![0usize; classes.namespaces.len()];
     for c in selected.iter() {
-        selected_in_namespace[classes.classes[c].namespace] += classes.classes[c].members.len();
+        selected_in_namespace[classes.classes[c].namespace] += classes.members(c).len();
     }
     let consequence = if compiled.has_admin {
         "no NetworkPolicy restricts its traffic (only admin network policies apply)"
