@@ -8,10 +8,12 @@
 
 use std::collections::BTreeMap;
 
+use std::collections::hash_map::Entry;
+
 use rustc_hash::FxHashMap as HashMap;
 
 use super::decode::Source;
-use super::effects::{Defined, Effect, Example, Spot};
+use super::effects::{self, Defined, Effect, Example, Identity, Spot};
 use super::read;
 use super::workloads::{self, RawWorkload};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -27,8 +29,10 @@ pub(super) struct Assembler<'o> {
     model: Model,
     workloads: Vec<RawWorkload>,
     admin_policies: Vec<AdminPolicy>,
-    /// Every object kept so far → where it was first defined (file index, document, line).
-    seen: HashMap<ObjectRef, (usize, usize, usize)>,
+    /// Every object kept so far, by identity key (see `effects::Identity`).
+    seen: HashMap<u64, Kept>,
+    /// Kept objects whose key another kept object had first (a hash collision).
+    collided: Vec<(u64, Kept)>,
     interner: workloads::Interner,
 }
 
@@ -41,6 +45,7 @@ impl<'o> Assembler<'o> {
             workloads: Vec::new(),
             admin_policies: Vec::new(),
             seen: HashMap::default(),
+            collided: Vec::new(),
             interner: workloads::Interner::default(),
         }
     }
@@ -56,15 +61,26 @@ impl<'o> Assembler<'o> {
                     entry.examples.push(named(example, self.default_namespace));
                 }
             }
-            Effect::Defined { object, at, value } => self.define(file, object, at, value),
+            Effect::Defined { key, at, value } => self.define(file, key, at, value),
         }
     }
 
-    fn define(&mut self, file: usize, object: ObjectRef, at: Spot, value: Defined) {
-        if let Some(&(path, document, line)) = self.seen.get(&object) {
+    fn define(&mut self, file: usize, key: u64, at: Spot, value: Defined) {
+        let identity = value.identity();
+        let first = std::iter::once(self.seen.get(&key))
+            .flatten()
+            .chain(self.collided.iter().filter(|(k, _)| *k == key).map(|(_, kept)| kept))
+            .find(|kept| self.identity(&kept.slot) == identity);
+        if let Some(first) = first {
+            let (kind, namespace, name) = identity;
+            let object = ObjectRef {
+                kind: kind.to_string(),
+                namespace: namespace.to_string(),
+                name: name.to_string(),
+            };
             let message = format!(
-                "{object}: defined more than once; this definition is ignored, the first is at {}:{line} (document {document})",
-                self.files[path].path
+                "{object}: defined more than once; this definition is ignored, the first is at {}:{} (document {})",
+                self.files[first.file].path, first.line, first.document
             );
             let location = Location {
                 path: self.files[file].path.clone(),
@@ -81,19 +97,61 @@ impl<'o> Assembler<'o> {
             });
             return;
         }
-        self.seen.insert(object, (file, at.document, at.line));
-        match value {
+        let slot = match value {
             Defined::Workload(mut workload) => {
                 workload.intern(&mut self.interner);
                 self.workloads.push(workload);
+                Slot::Workload(self.workloads.len() - 1)
             }
             Defined::Namespace(namespace) => {
-                self.model.namespaces.insert(namespace.name.clone(), namespace);
+                let name = namespace.name.clone();
+                self.model.namespaces.insert(name.clone(), namespace);
+                Slot::Namespace(name)
             }
-            Defined::Service(service) => self.model.services.push(service),
-            Defined::Policy(policy) => self.model.policies.push(policy),
-            Defined::Admin(policy) => self.admin_policies.push(policy),
-            Defined::Baseline(policy) => self.model.baseline_policy = Some(policy),
+            Defined::Service(service) => {
+                self.model.services.push(service);
+                Slot::Service(self.model.services.len() - 1)
+            }
+            Defined::Policy(policy) => {
+                self.model.policies.push(policy);
+                Slot::Policy(self.model.policies.len() - 1)
+            }
+            Defined::Admin(policy) => {
+                self.admin_policies.push(policy);
+                Slot::Admin(self.admin_policies.len() - 1)
+            }
+            Defined::Baseline(policy) => {
+                self.model.baseline_policy = Some(policy);
+                Slot::Baseline
+            }
+        };
+        let kept = Kept {
+            slot,
+            file,
+            document: at.document,
+            line: at.line,
+        };
+        match self.seen.entry(key) {
+            Entry::Vacant(entry) => {
+                entry.insert(kept);
+            }
+            Entry::Occupied(_) => self.collided.push((key, kept)),
+        }
+    }
+
+    /// The identity of a kept object, borrowed from where it is kept.
+    fn identity<'s>(&'s self, slot: &'s Slot) -> Identity<'s> {
+        match slot {
+            Slot::Workload(i) => self.workloads[*i].identity(),
+            Slot::Namespace(name) => ("Namespace", "", name),
+            Slot::Service(i) => effects::service_identity(&self.model.services[*i]),
+            Slot::Policy(i) => effects::policy_identity(&self.model.policies[*i]),
+            Slot::Admin(i) => effects::admin_identity(&self.admin_policies[*i]),
+            Slot::Baseline => self
+                .model
+                .baseline_policy
+                .as_ref()
+                .map_or(("", "", ""), effects::admin_identity),
         }
     }
 
@@ -133,6 +191,24 @@ impl<'o> Assembler<'o> {
     }
 }
 
+/// A kept object: where it is kept, and where it was defined.
+struct Kept {
+    slot: Slot,
+    file: usize,
+    document: usize,
+    line: usize,
+}
+
+/// Which list of the model holds a kept object, and where in it.
+enum Slot {
+    Workload(usize),
+    Namespace(String),
+    Service(usize),
+    Policy(usize),
+    Admin(usize),
+    Baseline,
+}
+
 /// The location of a skipped object kept as an example, with its name.
 fn named(example: Example<'_>, default_namespace: &str) -> Location {
     match example {
@@ -145,5 +221,53 @@ fn named(example: Example<'_>, default_namespace: &str) -> Location {
             object: read::name_of(Source::Document(&document), &kind, true, default_namespace),
             ..location
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Origin;
+
+    fn service(name: &str) -> Effect<'static> {
+        Effect::Defined {
+            // Every object gets the same key: only identities can tell them apart.
+            key: 7,
+            at: Spot {
+                document: 0,
+                line: 1,
+                field: None,
+            },
+            value: Defined::Service(model::Service {
+                namespace: "shop".to_string(),
+                name: name.to_string(),
+                selector: None,
+                origin: Origin {
+                    path: "s.yaml".into(),
+                    document: 0,
+                    line: 1,
+                    item: None,
+                },
+            }),
+        }
+    }
+
+    #[test]
+    fn colliding_keys_are_told_apart_by_identity() {
+        let files = [SourceFile::new("s.yaml", "")];
+        let mut assembler = Assembler::new("default", &files);
+        for name in ["a", "b", "c", "b"] {
+            assembler.apply(0, service(name));
+        }
+        let model = assembler.finish();
+        let names: Vec<&str> = model.services.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["a", "b", "c"]);
+        assert_eq!(model.diagnostics.len(), 1);
+        assert_eq!(model.diagnostics[0].code, "duplicate-object");
+        assert!(
+            model.diagnostics[0].message.starts_with("Service shop/b:"),
+            "{}",
+            model.diagnostics[0].message
+        );
     }
 }

@@ -14,7 +14,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{self, AdminPolicy};
-use crate::source::{Location, ObjectRef, Origin};
+use crate::source::{Location, Origin};
 
 use super::documents::Document;
 use super::workloads::RawWorkload;
@@ -28,7 +28,8 @@ pub(super) enum Effect<'a> {
     Skipped { key: String, example: Example<'a> },
     /// A valid object, kept unless an earlier document defined the same one.
     Defined {
-        object: ObjectRef,
+        /// Hash of the object's [`Identity`], computed where the document is read.
+        key: u64,
         /// Where the object is, should it be reported as a duplicate.
         at: Spot,
         value: Defined,
@@ -69,6 +70,51 @@ pub(super) enum Defined {
     Policy(model::NetworkPolicy),
     Admin(AdminPolicy),
     Baseline(AdminPolicy),
+}
+
+/// What makes two objects the same object: kind, namespace (empty for cluster-scoped
+/// kinds) and name. Borrowed from the object itself, so finding duplicates allocates nothing.
+pub(super) type Identity<'a> = (&'a str, &'a str, &'a str);
+
+/// The [`Effect::Defined::key`] of an identity.
+pub(super) fn identity_key((kind, namespace, name): Identity<'_>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = rustc_hash::FxHasher::default();
+    (kind, namespace, name).hash(&mut hasher);
+    hasher.finish()
+}
+
+impl Defined {
+    pub(super) fn identity(&self) -> Identity<'_> {
+        match self {
+            Defined::Workload(workload) => workload.identity(),
+            Defined::Namespace(namespace) => namespace_identity(namespace),
+            Defined::Service(service) => service_identity(service),
+            Defined::Policy(policy) => policy_identity(policy),
+            Defined::Admin(policy) | Defined::Baseline(policy) => admin_identity(policy),
+        }
+    }
+}
+
+pub(super) fn namespace_identity(namespace: &model::Namespace) -> Identity<'_> {
+    ("Namespace", "", &namespace.name)
+}
+
+pub(super) fn service_identity(service: &model::Service) -> Identity<'_> {
+    ("Service", &service.namespace, &service.name)
+}
+
+pub(super) fn policy_identity(policy: &model::NetworkPolicy) -> Identity<'_> {
+    ("NetworkPolicy", &policy.namespace, &policy.name)
+}
+
+pub(super) fn admin_identity(policy: &AdminPolicy) -> Identity<'_> {
+    let kind = if policy.baseline {
+        "BaselineAdminNetworkPolicy"
+    } else {
+        "AdminNetworkPolicy"
+    };
+    (kind, "", &policy.name)
 }
 
 /// Where a document sits in its file.

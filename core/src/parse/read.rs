@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::admin_policy;
 use super::decode::{decode, Problem, Source};
 use super::documents::{self, Document, Format};
-use super::effects::{Defined, Effect, Example, Spot};
+use super::effects::{identity_key, Defined, Effect, Example, Spot};
 use super::item_field;
 use super::kinds::{self, Sniffed};
 use super::locate;
@@ -451,7 +451,7 @@ impl<'a> Reader<'_, 'a> {
             return;
         }
         if let Some(raw) = raw {
-            self.define(ctx, object, Defined::Workload(raw));
+            self.define(ctx, &object, Defined::Workload(raw));
         }
     }
 
@@ -473,7 +473,7 @@ impl<'a> Reader<'_, 'a> {
             labels,
             origin: Some(ctx.origin()),
         };
-        self.define(ctx, object, Defined::Namespace(namespace));
+        self.define(ctx, &object, Defined::Namespace(namespace));
     }
 
     fn service(&mut self, ctx: &Ctx<'_, 'a>, source: Source<'_>) {
@@ -494,7 +494,7 @@ impl<'a> Reader<'_, 'a> {
             selector,
             origin: ctx.origin(),
         };
-        self.define(ctx, object, Defined::Service(service));
+        self.define(ctx, &object, Defined::Service(service));
     }
 
     fn network_policy(&mut self, ctx: &Ctx<'_, 'a>, source: Source<'_>) {
@@ -510,7 +510,7 @@ impl<'a> Reader<'_, 'a> {
             return;
         }
         if let Some(converted) = converted {
-            self.define(ctx, object, Defined::Policy(converted));
+            self.define(ctx, &object, Defined::Policy(converted));
         }
     }
 
@@ -539,7 +539,7 @@ impl<'a> Reader<'_, 'a> {
             } else {
                 Defined::Admin(converted)
             };
-            self.define(ctx, object, value);
+            self.define(ctx, &object, value);
         }
     }
 
@@ -569,14 +569,17 @@ impl<'a> Reader<'_, 'a> {
     }
 
     /// Keeps a valid object, unless it is a duplicate (reported).
-    fn define(&mut self, ctx: &Ctx<'_, 'a>, object: ObjectRef, value: Defined) {
+    fn define(&mut self, ctx: &Ctx<'_, 'a>, object: &ObjectRef, value: Defined) {
+        let identity = value.identity();
+        debug_assert_eq!(identity, (&*object.kind, &*object.namespace, &*object.name));
+        let key = identity_key(identity);
         let full = ctx.full_field("");
         let at = Spot {
             document: ctx.doc.index,
             line: ctx.line(""),
             field: (!full.is_empty()).then_some(full),
         };
-        self.effects.push(Effect::Defined { object, at, value });
+        self.effects.push(Effect::Defined { key, at, value });
     }
 }
 

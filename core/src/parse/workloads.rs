@@ -155,6 +155,11 @@ impl RawWorkload {
         &mut self.origin
     }
 
+    /// Kind, namespace and name: what makes two workload objects the same object.
+    pub(crate) fn identity(&self) -> (&str, &str, &str) {
+        (self.kind.as_str(), &self.namespace, &self.name)
+    }
+
     /// Shares equal label sets and named-port lists between workloads, so the engine can
     /// tell equal ones apart by address instead of comparing them (see `engine::classes`).
     pub(crate) fn intern(&mut self, interner: &mut Interner) {
