@@ -4,7 +4,7 @@
 #   npm/pkg/netreach.js        ES module from `wasm-bindgen --target web`: the bindings and
 #                              `init`/`initSync`; ONE output used by Node (npm/node.js) and
 #                              browsers (npm/browser.js)
-#   npm/pkg/netreach_bg.wasm   the module, size-optimised with wasm-opt (unless --dev)
+#   npm/pkg/netreach_bg.wasm   the module, optimised for speed with wasm-opt -O3 (unless --dev)
 #
 # Usage: scripts/build-wasm.sh [--dev]
 #   --dev   fast unoptimised build (dev profile, no wasm-opt) for local iteration and PR
@@ -79,7 +79,7 @@ if ! $dev; then
   # Exactly the features rustc emits for wasm32-unknown-unknown by default (1.95:
   # `rustc --print cfg --target wasm32-unknown-unknown | grep target_feature`): enabling
   # more (e.g. -all) would let wasm-opt introduce instructions older engines lack.
-  "$wasm_opt" -Oz \
+  "$wasm_opt" -O3 \
     --enable-bulk-memory \
     --enable-bulk-memory-opt \
     --enable-call-indirect-overlong \
