@@ -6,9 +6,8 @@
 //! (`workloads::Interner`); finally workloads fold into their controllers and every
 //! namespace that objects refer to exists.
 
-use std::collections::BTreeMap;
-
 use std::collections::hash_map::Entry;
+use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -143,7 +142,7 @@ impl<'o> Assembler<'o> {
     fn identity<'s>(&'s self, slot: &'s Slot) -> Identity<'s> {
         match slot {
             Slot::Workload(i) => self.workloads[*i].identity(),
-            Slot::Namespace(name) => ("Namespace", "", name),
+            Slot::Namespace(name) => effects::namespace_identity(&self.model.namespaces[name]),
             Slot::Service(i) => effects::service_identity(&self.model.services[*i]),
             Slot::Policy(i) => effects::policy_identity(&self.model.policies[*i]),
             Slot::Admin(i) => effects::admin_identity(&self.admin_policies[*i]),
