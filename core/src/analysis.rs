@@ -146,8 +146,8 @@ fn workload_endpoint(w: &Workload, reach: &Reachability, class: usize) -> Endpoi
         name: Some(w.name.clone()),
         labels: Some(w.labels.clone()),
         host_network: w.host_network,
-        ingress_isolated: Some(!w.host_network && reach.compiled.ingress.get(class).is_some()),
-        egress_isolated: Some(!w.host_network && reach.compiled.egress.get(class).is_some()),
+        ingress_isolated: Some(reach.compiled.ingress.get(class).is_some()),
+        egress_isolated: Some(reach.compiled.egress.get(class).is_some()),
         cidrs: None,
         origin: Some(w.origin.clone()),
     }

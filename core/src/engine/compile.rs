@@ -102,7 +102,8 @@ pub struct CompiledAdminRule {
 pub struct Compiled {
     pub rules: Vec<CompiledRule>,
     /// Per class: NetworkPolicy rules in effect for ingress (`get` is `None` if no policy
-    /// isolates the class).
+    /// isolates the class). Host-network classes are never listed here nor in the other
+    /// per-class lists: selectors never match them, so no policy applies to them.
     pub ingress: FlatLists,
     pub egress: FlatLists,
     /// Policies selecting each class per direction (for explain and lint).
@@ -406,6 +407,7 @@ pub fn compile<'a>(model: &'a Model, classes: &'a Classes, atoms: &Atoms) -> Com
             Some(ns) => matcher.pods(Some(ns), None, &policy.pod_selector).clone(),
             None => Arc::new(BitSet::new(n)),
         };
+        debug_assert!(selected.iter().all(|c| !classes.classes[c].host_network));
         for direction in [Direction::Ingress, Direction::Egress] {
             let Some(rules) = policy.rules(direction) else { continue };
             let mut ids = Vec::with_capacity(rules.len());
@@ -441,6 +443,7 @@ pub fn compile<'a>(model: &'a Model, classes: &'a Classes, atoms: &Atoms) -> Com
         (lists(), lists(), lists(), lists());
     for (p, policy) in admin {
         let subject = admin_subject(&policy.subject, &mut matcher);
+        debug_assert!(subject.iter().all(|c| !classes.classes[c].host_network));
         for (direction, rules) in [
             (Direction::Ingress, &policy.ingress),
             (Direction::Egress, &policy.egress),

@@ -173,9 +173,8 @@ fn policy_class_pairs(
     let compiled = &reach.compiled;
     let classes = &reach.classes.classes;
     let n = classes.len();
-    // Host-network classes are never isolated: NetworkPolicy does not apply to them.
-    let ingress_rules = |c: usize| compiled.ingress.get(c).filter(|_| !classes[c].host_network);
-    let egress_rules = |c: usize| compiled.egress.get(c).filter(|_| !classes[c].host_network);
+    let ingress_rules = |c: usize| compiled.ingress.get(c);
+    let egress_rules = |c: usize| compiled.egress.get(c);
     let resolve = |r: usize, dest: usize, port_sets: &mut PortSets| -> u32 {
         rule_ports.opened(compiled, r, Some(&classes[dest]), port_sets)
     };
@@ -273,7 +272,7 @@ fn external(reach: &mut Reachability, rule_ports: &RulePortIds) {
             Direction::Ingress => compiled.ingress.get(c),
             Direction::Egress => compiled.egress.get(c),
         };
-        match rules.filter(|_| !classes[c].host_network) {
+        match rules {
             None => PortSets::ALL,
             Some(rules) => rules
                 .iter()
@@ -314,9 +313,6 @@ fn external(reach: &mut Reachability, rule_ports: &RulePortIds) {
     }
     // A column is one class in one direction; it varies if one of its rules splits atoms.
     let varies = |direction: Direction, c: usize| -> bool {
-        if reach.classes.classes[c].host_network {
-            return false;
-        }
         let (np, admin, baseline) = match direction {
             Direction::Ingress => (
                 compiled.ingress.list(c),

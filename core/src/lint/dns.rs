@@ -168,9 +168,7 @@ pub(crate) fn check(cx: &mut Context) {
     let reach = cx.reach();
     let compiled = cx.compiled();
     let classes = &reach.classes.classes;
-    let isolated: Vec<bool> = (0..classes.len())
-        .map(|c| !classes[c].host_network && compiled.egress.get(c).is_some())
-        .collect();
+    let isolated: Vec<bool> = (0..classes.len()).map(|c| compiled.egress.get(c).is_some()).collect();
     if !isolated.contains(&true) {
         return;
     }

@@ -66,7 +66,7 @@ pub(super) fn read<'a, const N: usize>(sides: [&'a [SourceFile]; N], default_nam
     let read_jobs = parallel::map(&jobs, |job| {
         let effects = read::read(default_namespace, job.file, &job.path, &job.doc);
         let from = job.doc.position();
-        let mut copies: Vec<Vec<Effect<'a>>> = job.deliveries[1..]
+        let copies: Vec<Vec<Effect<'a>>> = job.deliveries[1..]
             .iter()
             .map(|&(_, _, to)| {
                 let mut copy = effects.clone();
@@ -78,8 +78,7 @@ pub(super) fn read<'a, const N: usize>(sides: [&'a [SourceFile]; N], default_nam
                 copy
             })
             .collect();
-        copies.insert(0, effects);
-        copies
+        std::iter::once(effects).chain(copies).collect::<Vec<_>>()
     });
     let mut delivered: [Vec<Option<Vec<Effect<'a>>>>; N] =
         std::array::from_fn(|side| (0..slots[side].len()).map(|_| None).collect());
